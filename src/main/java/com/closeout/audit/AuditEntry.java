@@ -1,0 +1,112 @@
+package com.closeout.audit;
+
+import com.closeout.domain.TargetSystem;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.Objects;
+
+/** One appended, hash-chained audit entry (SPEC §6). */
+public record AuditEntry(
+    long sequence,
+    Instant recordedAt,
+    String eventId,
+    String escalationId,
+    Integer dispositionVersion,
+    AuditAction action,
+    TargetSystem targetSystem,
+    String targetRecordId,
+    boolean skippedAsDone,
+    String notificationTarget,
+    String detail,
+    String previousHash,
+    String hash) {
+
+  /** The hash of the empty chain, which the first entry points back to. */
+  public static final String GENESIS_HASH = "0".repeat(64);
+
+  /** Chains {@code record} after the entry whose hash is {@code previousHash}. */
+  public static AuditEntry chain(
+      long sequence, Instant recordedAt, AuditRecord record, String previousHash) {
+    AuditEntry unhashed =
+        new AuditEntry(
+            sequence,
+            recordedAt,
+            record.eventId(),
+            record.escalationId(),
+            record.dispositionVersion(),
+            record.action(),
+            record.targetSystem(),
+            record.targetRecordId(),
+            record.skippedAsDone(),
+            record.notificationTarget(),
+            record.detail(),
+            previousHash,
+            null);
+    return unhashed.withHash(unhashed.computeHash());
+  }
+
+  private AuditEntry withHash(String value) {
+    return new AuditEntry(
+        sequence,
+        recordedAt,
+        eventId,
+        escalationId,
+        dispositionVersion,
+        action,
+        targetSystem,
+        targetRecordId,
+        skippedAsDone,
+        notificationTarget,
+        detail,
+        previousHash,
+        value);
+  }
+
+  /**
+   * SHA-256 over every field but the hash itself, in a fixed order with unambiguous separators. The
+   * time is hashed in epoch microseconds: that is what PostgreSQL keeps.
+   */
+  public String computeHash() {
+    StringBuilder text = new StringBuilder();
+    field(text, Long.toString(sequence));
+    field(text, Long.toString(toMicros(recordedAt)));
+    field(text, eventId);
+    field(text, escalationId);
+    field(text, dispositionVersion == null ? null : dispositionVersion.toString());
+    field(text, action.name());
+    field(text, targetSystem == null ? null : targetSystem.name());
+    field(text, targetRecordId);
+    field(text, Boolean.toString(skippedAsDone));
+    field(text, notificationTarget);
+    field(text, detail);
+    field(text, previousHash);
+    try {
+      MessageDigest digest = MessageDigest.getInstance("SHA-256");
+      return HexFormat.of()
+          .formatHex(digest.digest(text.toString().getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is required of every JVM", e);
+    }
+  }
+
+  public boolean hashIsIntact() {
+    return Objects.equals(hash, computeHash());
+  }
+
+  private static long toMicros(Instant instant) {
+    return instant.getEpochSecond() * 1_000_000L + instant.getNano() / 1_000;
+  }
+
+  private static void field(StringBuilder text, String value) {
+    // Length-prefixed, so no value can imitate a separator.
+    if (value == null) {
+      text.append("-1:");
+    } else {
+      text.append(value.length()).append(':').append(value);
+    }
+    text.append('|');
+  }
+}

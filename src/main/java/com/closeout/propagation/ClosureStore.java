@@ -1,0 +1,65 @@
+package com.closeout.propagation;
+
+import com.closeout.domain.ClosureKey;
+import com.closeout.domain.ClosureStatus;
+import com.closeout.domain.EscalationId;
+import com.closeout.domain.Step;
+import com.closeout.domain.StepStatus;
+import com.closeout.domain.TargetSnapshot;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Durable closures and their step progress. Every status write is guarded by (id, status, revision)
+ * and its row count is checked: a write that lost a race throws {@link
+ * ConcurrentClosureChangeException} instead of overwriting.
+ */
+public interface ClosureStore {
+
+  /**
+   * Starts a closure in PENDING with six PENDING steps, due at once; empty when one already exists
+   * for the same (escalation, version).
+   */
+  Optional<Closure> insertIfAbsent(NewClosure closure);
+
+  Optional<Closure> find(long closureId);
+
+  Optional<Closure> find(ClosureKey key);
+
+  /** All closures of one escalation, oldest version first. */
+  List<Closure> forEscalation(EscalationId escalationId);
+
+  /** PENDING closures due at {@code now}, soonest first. */
+  List<Closure> due(Instant now, int limit);
+
+  /** When the soonest PENDING closure falls due, if any. */
+  Optional<Instant> nextDueAt();
+
+  /**
+   * Takes a lease: moves the closure to RUNNING or REVERTING for {@code owner} until {@code
+   * leaseUntil}. False, with nothing changed, when another worker moved it first or another closure
+   * of the same escalation is leased (one closure per escalation at a time).
+   */
+  Optional<Closure> claim(Closure closure, ClosureStatus to, String owner, Instant leaseUntil);
+
+  /** Applies a guarded change and returns the new row. */
+  Closure change(Closure closure, ClosureChange change);
+
+  /** A restarted worker gives back what it held when it died: RUNNING closures become PENDING. */
+  int releaseLeasesOf(String owner, Instant now);
+
+  /** Leases that ran out (their worker died) are given back: RUNNING closures become PENDING. */
+  int releaseExpiredLeases(Instant now);
+
+  List<StepProgress> steps(long closureId);
+
+  /** Records what the targets held before the step wrote, unless already recorded. */
+  StepProgress recordPrior(StepProgress step, List<TargetSnapshot> prior);
+
+  /** Guarded move of a step's status, with what it wrote. */
+  StepProgress finishStep(
+      StepProgress step, StepStatus to, List<TargetSnapshot> written, Instant at);
+
+  Optional<StepProgress> step(long closureId, Step step);
+}
