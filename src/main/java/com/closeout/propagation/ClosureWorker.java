@@ -237,7 +237,8 @@ public final class ClosureWorker {
           raiseOutOfScopeOnce(closure, proceed.outOfScopeRequests());
         });
     boolean progressed = false;
-    for (StepProgress progress : closures.steps(closure.id())) {
+    for (StepProgress step : closures.steps(closure.id())) {
+      StepProgress progress = step;
       if (progress.status().isFinished()) {
         continue;
       }
@@ -246,7 +247,10 @@ public final class ClosureWorker {
         progressed = true;
         continue;
       }
-      StepResult result = run(closure, record, progress);
+      // Recording prior values moves the step row's revision: keep the row as last written.
+      StepProgress[] latest = {progress};
+      StepResult result = run(closure, record, latest);
+      progress = latest[0];
       if (result instanceof StepResult.Applied applied) {
         finish(closure, progress, StepStatus.DONE, applied.written(), AuditAction.STEP_DONE);
         progressed = true;
@@ -284,9 +288,14 @@ public final class ClosureWorker {
         });
   }
 
-  private StepResult run(Closure closure, SourceRecord record, StepProgress progress) {
+  private StepResult run(Closure closure, SourceRecord record, StepProgress[] latest) {
+    StepProgress progress = latest[0];
     boolean attempted = !progress.prior().isEmpty();
-    PriorRecorder priors = prior -> closures.recordPrior(progress, prior).prior();
+    PriorRecorder priors =
+        prior -> {
+          latest[0] = closures.recordPrior(latest[0], prior);
+          return latest[0].prior();
+        };
     return switch (progress.step()) {
       case TRACKER_SYNC, LEDGER_SYNC, ARCHIVE_LINK, QUEUE_CLOSE ->
           executor.execute(progress.step(), closure.key(), record, attempted, priors);
