@@ -13,6 +13,7 @@ import com.closeout.propagation.CloseoutEngine;
 import com.closeout.propagation.CloseoutStores;
 import com.closeout.propagation.EngineSettings;
 import com.closeout.propagation.StepCommitListener;
+import com.closeout.propagation.jdbc.JdbcCloseoutStores;
 import com.closeout.sandbox.FaultKind;
 import com.closeout.sandbox.RestrictedContent;
 import com.closeout.sandbox.SandboxSystems;
@@ -31,6 +32,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import javax.sql.DataSource;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -47,14 +49,14 @@ public final class DemoCampaign {
       List.of(
           TargetSystem.TRACKER, TargetSystem.LEDGER, TargetSystem.QUEUE, TargetSystem.NOTIFICATION);
 
-  private final CloseoutStores stores;
+  private final DataSource dataSource;
   private final SandboxSystems sandbox;
   private final EngineSettings settings;
   private final CloudEventJsonReader reader = new CloudEventJsonReader();
   private final JsonMapper json = JsonMapper.builder().build();
 
-  public DemoCampaign(CloseoutStores stores, SandboxSystems sandbox, EngineSettings settings) {
-    this.stores = stores;
+  public DemoCampaign(DataSource dataSource, SandboxSystems sandbox, EngineSettings settings) {
+    this.dataSource = dataSource;
     this.sandbox = sandbox;
     this.settings = settings;
   }
@@ -69,6 +71,8 @@ public final class DemoCampaign {
     }
     SplittableRandom random = new SplittableRandom(seed);
     CampaignClock clock = new CampaignClock(start.truncatedTo(ChronoUnit.SECONDS));
+    // The store stamps audit entries with the campaign's time too, so one run is one timeline.
+    CloseoutStores stores = JdbcCloseoutStores.create(dataSource, clock);
     CloseoutEngine engine =
         new CloseoutEngine(
             sandbox.ports(),
