@@ -2,6 +2,8 @@ package com.closeout.evaluation;
 
 import com.closeout.audit.AuditAction;
 import com.closeout.audit.AuditEntry;
+import com.closeout.audit.Drift;
+import com.closeout.audit.DriftReport;
 import com.closeout.domain.ClosureKey;
 import com.closeout.domain.ClosureStatus;
 import com.closeout.domain.EscalationId;
@@ -48,7 +50,12 @@ final class CampaignMeasures {
   }
 
   CampaignReport measure(
-      long seed, String runTag, List<PlannedCase> plan, List<Double> latencies, double seconds) {
+      long seed,
+      String runTag,
+      List<PlannedCase> plan,
+      List<Double> latencies,
+      double seconds,
+      DriftReport drift) {
     int clean = 0;
     int completedWithoutRepair = 0;
     int anomalies = 0;
@@ -115,7 +122,10 @@ final class CampaignMeasures {
       }
       if (planned.kind().isAnomaly()) {
         anomalies++;
-        boolean detected = detected(planned, followUps, trail);
+        boolean detected =
+            planned.kind().caughtByReconciliation()
+                ? lostEventReported(drift, escalation)
+                : detected(planned, followUps, trail);
         if (detected && asExpected) {
           caught++;
         }
@@ -167,7 +177,8 @@ final class CampaignMeasures {
         seconds <= 0 ? 0 : round(completedClosures / seconds),
         round(percentile(sorted, 0.50)),
         round(percentile(sorted, 0.99)),
-        kinds);
+        kinds,
+        drift.drift().size());
   }
 
   private boolean detected(PlannedCase planned, List<FollowUp> followUps, List<AuditEntry> trail) {
@@ -180,6 +191,12 @@ final class CampaignMeasures {
     boolean eventOk =
         planned.kind().expectedEventOutcome().map(e -> eventCaught(planned, e, trail)).orElse(true);
     return followUpOk && eventOk;
+  }
+
+  private static boolean lostEventReported(DriftReport drift, EscalationId escalation) {
+    return drift.drift().stream()
+        .anyMatch(
+            d -> d.kind() == Drift.Kind.LOST_EVENT && d.escalationId().equals(escalation.value()));
   }
 
   /**

@@ -30,7 +30,8 @@ public record CampaignReport(
     double closuresPerSecond,
     double p50Millis,
     double p99Millis,
-    Map<String, KindResult> byKind) {
+    Map<String, KindResult> byKind,
+    int driftReported) {
 
   /** How the cases of one kind fared. */
   public record KindResult(int cases, int asExpected) {}

@@ -26,7 +26,9 @@ public enum CaseKind {
   EVENT_EPISODE_MISMATCH(false, FollowUpReason.EPISODE_MISMATCH, null),
   TRACKER_EPISODE_MISMATCH(false, FollowUpReason.EPISODE_MISMATCH, null),
   MAPPING_MISSING(false, FollowUpReason.MAPPING_MISSING, null),
-  ARCHIVE_DIGEST_MISMATCH(false, FollowUpReason.ARCHIVE_MISMATCH, null);
+  ARCHIVE_DIGEST_MISMATCH(false, FollowUpReason.ARCHIVE_MISMATCH, null),
+  /** Finalized at the source, but the event never arrives: reconciliation must report it. */
+  LOST_EVENT(false, null, null);
 
   private final boolean propagates;
   private final FollowUpReason expectedFollowUp;
@@ -45,6 +47,11 @@ public enum CaseKind {
 
   public boolean isAnomaly() {
     return this != CLEAN && this != CLEAN_WITH_FAULT;
+  }
+
+  /** Caught by reconciliation (drift) rather than by a follow-up or an event outcome. */
+  public boolean caughtByReconciliation() {
+    return this == LOST_EVENT;
   }
 
   public Optional<FollowUpReason> expectedFollowUp() {

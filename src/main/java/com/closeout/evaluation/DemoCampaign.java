@@ -1,5 +1,7 @@
 package com.closeout.evaluation;
 
+import com.closeout.audit.DriftReconciliation;
+import com.closeout.audit.DriftReport;
 import com.closeout.domain.ArchiveRef;
 import com.closeout.domain.DispositionEvent;
 import com.closeout.domain.EpisodeId;
@@ -93,7 +95,13 @@ public final class DemoCampaign {
     }
     drain(engine, clock);
     double seconds = (System.nanoTime() - began) / 1_000_000_000.0;
-    return new CampaignMeasures(stores, sandbox).measure(seed, runTag, plan, latencies, seconds);
+    // The plan's first case is finalized earliest; a day's margin covers clock skew at the source.
+    DriftReport drift =
+        new DriftReconciliation(
+                sandbox.ports(), stores.closures(), stores.audit(), stores.transactions(), clock)
+            .reconcile(plan.get(0).finalizedAt().minus(Duration.ofDays(1)));
+    return new CampaignMeasures(stores, sandbox)
+        .measure(seed, runTag, plan, latencies, seconds, drift);
   }
 
   private List<PlannedCase> plan(int cases, SplittableRandom random, String runTag, Instant t0) {
@@ -237,6 +245,9 @@ public final class DemoCampaign {
             ? "support.review.disposition.drafted"
             : DispositionEvent.FINALIZED_TYPE;
     switch (planned.kind()) {
+      case LOST_EVENT -> {
+        // Nothing is delivered: only reconciliation can notice.
+      }
       case DUPLICATE_DELIVERY -> {
         String id = eventId(escalation, version, "a");
         send(engine, event(id, type, escalation, eventEpisode, version, planned, refs, requested));

@@ -4,6 +4,7 @@ import com.closeout.domain.ArchiveRef;
 import com.closeout.domain.EscalationId;
 import com.closeout.domain.IdempotencyKey;
 import com.closeout.domain.SourceRecord;
+import com.closeout.domain.SourceStatus;
 import com.closeout.domain.TargetSystem;
 import com.closeout.targets.ArchiveObject;
 import com.closeout.targets.BookkeepingRecord;
@@ -16,6 +17,7 @@ import com.closeout.targets.PostReviewQueue;
 import com.closeout.targets.QueueItem;
 import com.closeout.targets.ReviewState;
 import com.closeout.targets.ReviewSystem;
+import com.closeout.targets.ReviewSystem.FinalizedCursor;
 import com.closeout.targets.TargetPorts;
 import com.closeout.targets.TargetUnavailableException;
 import com.closeout.targets.WriteResult;
@@ -23,6 +25,7 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.Deque;
 import java.util.EnumMap;
 import java.util.EnumSet;
@@ -249,6 +252,22 @@ public final class SandboxSystems {
         takeFault(TargetSystem.REVIEW, false);
         // Only the domain record leaves: the restricted content stays in the entry.
         return Optional.ofNullable(review.get(escalationId.value())).map(ReviewEntry::record);
+      }
+    }
+
+    @Override
+    public List<SourceRecord> finalizedAfter(FinalizedCursor after, int limit) {
+      synchronized (SandboxSystems.this) {
+        takeFault(TargetSystem.REVIEW, false);
+        return review.values().stream()
+            .map(ReviewEntry::record)
+            .filter(r -> r.status() == SourceStatus.FINAL && r.finalizedAt() != null)
+            .filter(after::isBefore)
+            .sorted(
+                Comparator.comparing(SourceRecord::finalizedAt)
+                    .thenComparing(r -> r.escalationId().value()))
+            .limit(limit)
+            .toList();
       }
     }
   }
