@@ -1,11 +1,15 @@
 package com.closeout.propagation;
 
+import com.closeout.domain.ClosureKey;
+import com.closeout.domain.ClosureStatus;
 import com.closeout.domain.EscalationId;
 import com.closeout.followup.Resolution;
 import com.closeout.followup.ResolutionOutcome;
+import com.closeout.intake.EventIntake;
 import com.closeout.intake.IncomingEvent;
 import com.closeout.intake.IntakeReceipt;
 import com.closeout.targets.TargetPorts;
+import com.closeout.verification.SourceVerifier;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Optional;
@@ -17,6 +21,13 @@ import java.util.random.RandomGenerator;
  * build it the same way.
  */
 public final class CloseoutEngine {
+  private final CloseoutStores stores;
+  private final Clock clock;
+  private final String workerId;
+  private final EventIntake intake;
+  private final ClosureWorker worker;
+  private final RevertService reverts;
+  private final FollowUpResolver resolver;
 
   public CloseoutEngine(
       TargetPorts ports,
@@ -26,33 +37,63 @@ public final class CloseoutEngine {
       String workerId,
       StepCommitListener listener,
       RandomGenerator jitter) {
-    throw new IllegalStateException("engine being written in this session");
+    this.stores = stores;
+    this.clock = clock;
+    this.workerId = workerId;
+    ClosureStore closures = stores.closures();
+    ClosureAuditor auditor = new ClosureAuditor(stores.audit());
+    FollowUpRaiser raiser = new FollowUpRaiser(stores.followUps(), auditor, clock);
+    SourceVerifier verifier =
+        new SourceVerifier(
+            ports,
+            key ->
+                closures.find(key).map(c -> c.status() == ClosureStatus.COMPLETED).orElse(false));
+    this.intake =
+        new EventIntake(stores.inbox(), closures, stores.audit(), stores.transactions(), clock);
+    this.worker =
+        new ClosureWorker(
+            stores,
+            verifier,
+            new StepExecutor(ports, settings.conflictRereads()),
+            auditor,
+            raiser,
+            new RetryBackoff(jitter),
+            settings,
+            clock,
+            workerId,
+            listener,
+            ports.coordinator().name());
+    this.reverts =
+        new RevertService(
+            ports, closures, stores.transactions(), auditor, raiser, settings, clock, workerId);
+    this.resolver =
+        new FollowUpResolver(stores.followUps(), closures, stores.transactions(), auditor, clock);
   }
 
   /** Intake of one delivered, well-formed event (SPEC §4 rows 1-2; the rest runs in the worker). */
   public IntakeReceipt receive(IncomingEvent event) {
-    throw new IllegalStateException("engine being written in this session");
+    return intake.receive(event);
   }
 
   /** Works every closure due now until none is due; returns how many claims were worked. */
   public int runDue() {
-    throw new IllegalStateException("engine being written in this session");
+    return worker.runDue();
   }
 
   public Optional<Instant> nextDueAt() {
-    throw new IllegalStateException("engine being written in this session");
+    return stores.closures().nextDueAt();
   }
 
   /** On start: gives back leases this worker id held when it died, so it resumes at once. */
   public int recoverAfterRestart() {
-    throw new IllegalStateException("engine being written in this session");
+    return stores.closures().releaseLeasesOf(workerId, clock.instant());
   }
 
   public RevertOutcome revert(EscalationId escalationId, int dispositionVersion) {
-    throw new IllegalStateException("engine being written in this session");
+    return reverts.revert(new ClosureKey(escalationId, dispositionVersion));
   }
 
   public ResolutionOutcome resolveFollowUp(long followUpId, Resolution resolution, String comment) {
-    throw new IllegalStateException("engine being written in this session");
+    return resolver.resolve(followUpId, resolution, comment);
   }
 }

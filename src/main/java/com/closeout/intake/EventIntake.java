@@ -1,0 +1,86 @@
+package com.closeout.intake;
+
+import com.closeout.audit.AuditAction;
+import com.closeout.audit.AuditRecord;
+import com.closeout.audit.AuditTrail;
+import com.closeout.domain.DispositionEvent;
+import com.closeout.domain.EventOutcome;
+import com.closeout.propagation.Closure;
+import com.closeout.propagation.ClosureStore;
+import com.closeout.propagation.NewClosure;
+import com.closeout.propagation.TransactionRunner;
+import java.time.Clock;
+import java.util.Optional;
+
+/**
+ * Takes one delivered event: the first two rows of SPEC §4 (same event id already accepted; a
+ * closure already exists for the escalation and version) and the start of a closure, in one
+ * transaction. Everything that needs the source record happens in the worker.
+ */
+public final class EventIntake {
+  private final Inbox inbox;
+  private final ClosureStore closures;
+  private final AuditTrail audit;
+  private final TransactionRunner transactions;
+  private final Clock clock;
+
+  public EventIntake(
+      Inbox inbox,
+      ClosureStore closures,
+      AuditTrail audit,
+      TransactionRunner transactions,
+      Clock clock) {
+    this.inbox = inbox;
+    this.closures = closures;
+    this.audit = audit;
+    this.transactions = transactions;
+    this.clock = clock;
+  }
+
+  public IntakeReceipt receive(IncomingEvent event) {
+    return transactions.inTransaction(() -> accept(event));
+  }
+
+  private IntakeReceipt accept(IncomingEvent event) {
+    String eventId = event.id().value();
+    Optional<DispositionEvent> finalized = event.finalizedEvent();
+    String escalation = finalized.map(e -> e.escalationId().value()).orElse(event.subject());
+    Integer version = finalized.map(DispositionEvent::dispositionVersion).orElse(null);
+    boolean fresh =
+        inbox.accept(
+            new InboxEntry(
+                eventId,
+                event.type(),
+                escalation,
+                version,
+                clock.instant(),
+                finalized.isPresent() ? EventOutcome.CLOSURE_STARTED : EventOutcome.IGNORED,
+                null));
+    if (!fresh) {
+      audit.append(
+          AuditRecord.of(eventId, escalation, version, AuditAction.DUPLICATE)
+              .detail("event id already accepted"));
+      return new IntakeReceipt(eventId, EventOutcome.DUPLICATE, null);
+    }
+    audit.append(
+        AuditRecord.of(eventId, escalation, version, AuditAction.RECEIVED).detail(event.type()));
+    if (finalized.isEmpty()) {
+      audit.append(
+          AuditRecord.of(eventId, escalation, null, AuditAction.IGNORED)
+              .detail("type " + event.type() + " starts no work"));
+      return new IntakeReceipt(eventId, EventOutcome.IGNORED, null);
+    }
+    Optional<Closure> started =
+        closures.insertIfAbsent(new NewClosure(finalized.get(), clock.instant()));
+    if (started.isEmpty()) {
+      Long existing = closures.find(finalized.get().closureKey()).map(Closure::id).orElse(null);
+      inbox.settle(eventId, EventOutcome.DUPLICATE, existing);
+      audit.append(
+          AuditRecord.of(eventId, escalation, version, AuditAction.DUPLICATE)
+              .detail("closure for this version already exists; it goes on as it is"));
+      return new IntakeReceipt(eventId, EventOutcome.DUPLICATE, existing);
+    }
+    inbox.settle(eventId, EventOutcome.CLOSURE_STARTED, started.get().id());
+    return new IntakeReceipt(eventId, EventOutcome.CLOSURE_STARTED, started.get().id());
+  }
+}

@@ -1,0 +1,78 @@
+package com.closeout.audit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.closeout.domain.TargetSystem;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+class AuditEntryTests {
+  private static final Instant AT = Instant.parse("2026-11-20T10:15:00.123456Z");
+
+  private static AuditRecord stepDone() {
+    return AuditRecord.of("evt-1", "ESC-1", 3, AuditAction.STEP_DONE)
+        .target(TargetSystem.TRACKER, "ESC-1")
+        .detail("TRACKER_SYNC");
+  }
+
+  @Test
+  void chainedEntryPointsAtThePreviousHashAndHashesIntact() {
+    AuditEntry first = AuditEntry.chain(1, AT, stepDone(), AuditEntry.GENESIS_HASH);
+    AuditEntry second = AuditEntry.chain(2, AT, stepDone(), first.hash());
+    assertThat(second.previousHash()).isEqualTo(first.hash());
+    assertThat(first.hashIsIntact()).isTrue();
+    assertThat(second.hashIsIntact()).isTrue();
+    assertThat(first.hash()).hasSize(64).isNotEqualTo(second.hash());
+  }
+
+  @Test
+  void changingAnyFieldBreaksTheHash() {
+    AuditEntry entry = AuditEntry.chain(1, AT, stepDone(), AuditEntry.GENESIS_HASH);
+    AuditEntry tampered =
+        new AuditEntry(
+            entry.sequence(),
+            entry.recordedAt(),
+            entry.eventId(),
+            entry.escalationId(),
+            4, // version changed
+            entry.action(),
+            entry.targetSystem(),
+            entry.targetRecordId(),
+            entry.skippedAsDone(),
+            entry.notificationTarget(),
+            entry.detail(),
+            entry.previousHash(),
+            entry.hash());
+    assertThat(tampered.hashIsIntact()).isFalse();
+  }
+
+  @Test
+  void fieldBoundariesCannotBeShiftedToForgeTheSameHash() {
+    AuditRecord a = AuditRecord.of("evt-1", "ESC-12", 3, AuditAction.RECEIVED);
+    AuditRecord b = AuditRecord.of("evt-1E", "SC-12", 3, AuditAction.RECEIVED);
+    assertThat(AuditEntry.chain(1, AT, a, AuditEntry.GENESIS_HASH).hash())
+        .isNotEqualTo(AuditEntry.chain(1, AT, b, AuditEntry.GENESIS_HASH).hash());
+  }
+
+  @Test
+  void hashUsesMicrosecondsSoAStoredAndReloadedEntryStillVerifies() {
+    Instant withNanos = Instant.parse("2026-11-20T10:15:00.123456789Z");
+    AuditEntry entry = AuditEntry.chain(1, withNanos, stepDone(), AuditEntry.GENESIS_HASH);
+    AuditEntry reloaded =
+        new AuditEntry(
+            1,
+            Instant.parse("2026-11-20T10:15:00.123456Z"),
+            entry.eventId(),
+            entry.escalationId(),
+            entry.dispositionVersion(),
+            entry.action(),
+            entry.targetSystem(),
+            entry.targetRecordId(),
+            entry.skippedAsDone(),
+            entry.notificationTarget(),
+            entry.detail(),
+            entry.previousHash(),
+            entry.hash());
+    assertThat(reloaded.hashIsIntact()).isTrue();
+  }
+}
