@@ -21,8 +21,7 @@ import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 @EnableConfigurationProperties({
   EngineProperties.class,
   WorkerProperties.class,
-  IntakeProperties.class,
-  StoreProperties.class
+  IntakeProperties.class
 })
 public class CloseoutConfiguration {
 

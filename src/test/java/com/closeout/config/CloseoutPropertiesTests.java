@@ -3,7 +3,6 @@ package com.closeout.config;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.closeout.propagation.EngineSettings;
-import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -17,8 +16,7 @@ class CloseoutPropertiesTests {
   @EnableConfigurationProperties({
     EngineProperties.class,
     WorkerProperties.class,
-    IntakeProperties.class,
-    StoreProperties.class
+    IntakeProperties.class
   })
   static class Properties {}
 
@@ -37,7 +35,6 @@ class CloseoutPropertiesTests {
           assertThat(worker.workerId()).endsWith(":" + ProcessHandle.current().pid());
           assertThat(context.getBean(IntakeProperties.class).maxBodySize())
               .isEqualTo(DataSize.ofKilobytes(256));
-          assertThat(context.getBean(StoreProperties.class).directory()).isEqualTo(Path.of("data"));
         });
   }
 
