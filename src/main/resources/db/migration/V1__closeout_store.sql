@@ -80,7 +80,7 @@ CREATE TABLE audit_head (
 );
 INSERT INTO audit_head (id, sequence, hash) VALUES (1, 0, repeat('0', 64));
 
--- Append-only: the store refuses to change or delete an audit entry.
+-- Append-only: the store refuses to change, delete or truncate audit entries.
 CREATE FUNCTION audit_entries_append_only() RETURNS trigger AS $$
 BEGIN
     RAISE EXCEPTION 'audit entries are append-only';
@@ -90,6 +90,10 @@ $$ LANGUAGE plpgsql;
 CREATE TRIGGER audit_entries_no_update_or_delete
     BEFORE UPDATE OR DELETE ON audit_entries
     FOR EACH ROW EXECUTE FUNCTION audit_entries_append_only();
+
+CREATE TRIGGER audit_entries_no_truncate
+    BEFORE TRUNCATE ON audit_entries
+    FOR EACH STATEMENT EXECUTE FUNCTION audit_entries_append_only();
 
 CREATE TABLE completion_records (
     closure_id          bigint      PRIMARY KEY REFERENCES closures (id),
@@ -120,3 +124,4 @@ CREATE TABLE follow_ups (
 CREATE UNIQUE INDEX follow_ups_one_open_per_reason
     ON follow_ups (closure_id, reason) WHERE status = 'OPEN';
 CREATE INDEX follow_ups_open ON follow_ups (created_at) WHERE status = 'OPEN';
+CREATE INDEX follow_ups_closure ON follow_ups (closure_id);

@@ -1,15 +1,140 @@
 package com.closeout.config;
 
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
-/** Starts (or reuses) the embedded PostgreSQL of the default configuration, data in a folder. */
+/**
+ * Starts (or reuses) the embedded PostgreSQL of the default configuration, data in a folder. The
+ * cluster lives in {@code <dataDir>/postgres}, so the folder may hold other things too.
+ */
 public final class EmbeddedPostgresLauncher {
+  private static final String USER = "postgres";
+  private static final String DATABASE = "closeout";
+  private static final String DUPLICATE_DATABASE = "42P04";
+  private static final Duration STARTUP_WAIT = Duration.ofSeconds(60);
+
+  /** Servers known to this JVM by cluster folder; those it started are closed at JVM exit. */
+  private static final Map<Path, Connection> KNOWN = new HashMap<>();
+
+  private static final Map<Path, EmbeddedPostgres> STARTED = new HashMap<>();
+
   private EmbeddedPostgresLauncher() {}
 
   /** Connection details of a running embedded server whose data lives in {@code dataDir}. */
   public record Connection(String jdbcUrl, String username, String password) {}
 
-  public static Connection start(Path dataDir) {
-    throw new IllegalStateException("embedded store being written in this session");
+  public static synchronized Connection start(Path dataDir) {
+    Path cluster = dataDir.toAbsolutePath().normalize().resolve("postgres");
+    Connection known = KNOWN.get(cluster);
+    if (known != null) {
+      return known;
+    }
+    // A server left running on this folder (another process, or one whose JVM was killed) is
+    // reused: starting a second postmaster on the same data would fail.
+    int port = runningPort(cluster).orElseGet(() -> launch(cluster));
+    createDatabaseIfMissing(port);
+    Connection connection = new Connection(url(port, DATABASE), USER, null);
+    KNOWN.put(cluster, connection);
+    return connection;
+  }
+
+  /** Stops the server this JVM started for {@code dataDir}, if any; a reused one is left alone. */
+  public static synchronized void stop(Path dataDir) {
+    Path cluster = dataDir.toAbsolutePath().normalize().resolve("postgres");
+    KNOWN.remove(cluster);
+    EmbeddedPostgres server = STARTED.remove(cluster);
+    if (server != null) {
+      try {
+        server.close();
+      } catch (IOException e) {
+        throw new UncheckedIOException("could not stop the embedded PostgreSQL", e);
+      }
+    }
+  }
+
+  private static int launch(Path cluster) {
+    try {
+      Files.createDirectories(cluster);
+      // The library registers a shutdown hook that stops the server when this JVM exits.
+      EmbeddedPostgres server =
+          EmbeddedPostgres.builder()
+              .setDataDirectory(cluster)
+              .setCleanDataDirectory(false)
+              .setPGStartupWait(STARTUP_WAIT)
+              .start();
+      STARTED.put(cluster, server);
+      return server.getPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not start the embedded PostgreSQL in " + cluster, e);
+    }
+  }
+
+  /** The port of a live postmaster on this cluster, read from its postmaster.pid. */
+  private static Optional<Integer> runningPort(Path cluster) {
+    Path pidFile = cluster.resolve("postmaster.pid");
+    if (!Files.isRegularFile(pidFile)) {
+      return Optional.empty();
+    }
+    try {
+      // Line 1 is the postmaster's process id, line 4 its port.
+      List<String> lines = Files.readAllLines(pidFile);
+      if (lines.size() < 4) {
+        return Optional.empty();
+      }
+      long pid = Long.parseLong(lines.get(0).trim());
+      int port = Integer.parseInt(lines.get(3).trim());
+      boolean alive = ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+      return alive && answers(port) ? Optional.of(port) : Optional.empty();
+    } catch (IOException | NumberFormatException e) {
+      // Unreadable or half-written: let PostgreSQL itself judge the folder on start.
+      return Optional.empty();
+    }
+  }
+
+  private static boolean answers(int port) {
+    try (Socket socket = new Socket()) {
+      socket.connect(new InetSocketAddress("localhost", port), 1_000);
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private static void createDatabaseIfMissing(int port) {
+    try (java.sql.Connection connection =
+            DriverManager.getConnection(url(port, "postgres"), USER, null);
+        Statement statement = connection.createStatement()) {
+      boolean exists;
+      try (ResultSet rs =
+          statement.executeQuery("SELECT 1 FROM pg_database WHERE datname = '" + DATABASE + "'")) {
+        exists = rs.next();
+      }
+      if (!exists) {
+        statement.execute("CREATE DATABASE " + DATABASE);
+      }
+    } catch (SQLException e) {
+      // Another process created it between our look and our create.
+      if (!DUPLICATE_DATABASE.equals(e.getSQLState())) {
+        throw new IllegalStateException("could not create the closeout database", e);
+      }
+    }
+  }
+
+  private static String url(int port, String database) {
+    return "jdbc:postgresql://localhost:" + port + "/" + database + "?user=" + USER;
   }
 }

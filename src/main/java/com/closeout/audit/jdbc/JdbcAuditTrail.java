@@ -1,0 +1,238 @@
+package com.closeout.audit.jdbc;
+
+import static com.closeout.propagation.jdbc.StoreColumns.instant;
+import static com.closeout.propagation.jdbc.StoreColumns.nullableInt;
+import static com.closeout.propagation.jdbc.StoreColumns.timestamp;
+
+import com.closeout.audit.AuditAction;
+import com.closeout.audit.AuditEntry;
+import com.closeout.audit.AuditRecord;
+import com.closeout.audit.AuditTrail;
+import com.closeout.domain.TargetSystem;
+import com.closeout.propagation.jdbc.StoreColumns;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import javax.sql.DataSource;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * The hash-chained audit trail in PostgreSQL. Appends lock the single {@code audit_head} row, so
+ * concurrent appends form one line; the table's trigger refuses UPDATE, DELETE and TRUNCATE.
+ */
+public final class JdbcAuditTrail implements AuditTrail {
+  private static final int DEFAULT_PAGE_SIZE = 1_000;
+
+  private final JdbcClient jdbc;
+  private final TransactionTemplate required;
+  private final TransactionTemplate snapshot;
+  private final Clock clock;
+  private final int pageSize;
+
+  public JdbcAuditTrail(
+      DataSource dataSource, PlatformTransactionManager transactionManager, Clock clock) {
+    this(dataSource, transactionManager, clock, DEFAULT_PAGE_SIZE);
+  }
+
+  /**
+   * @param pageSize entries read per query while verifying
+   */
+  public JdbcAuditTrail(
+      DataSource dataSource,
+      PlatformTransactionManager transactionManager,
+      Clock clock,
+      int pageSize) {
+    if (pageSize < 1) {
+      throw new IllegalArgumentException("pageSize must be positive");
+    }
+    this.jdbc = JdbcClient.create(dataSource);
+    this.required = new TransactionTemplate(transactionManager);
+    this.snapshot = new TransactionTemplate(transactionManager);
+    // Standalone, verify reads every page and the head from one snapshot; inside a caller's
+    // transaction it simply takes part in it.
+    this.snapshot.setIsolationLevel(TransactionDefinition.ISOLATION_REPEATABLE_READ);
+    this.snapshot.setReadOnly(true);
+    this.clock = clock;
+    this.pageSize = pageSize;
+  }
+
+  @Override
+  public AuditEntry append(AuditRecord record) {
+    return required.execute(
+        status -> {
+          Head head =
+              jdbc.sql("SELECT sequence, hash FROM audit_head WHERE id = 1 FOR UPDATE")
+                  .query((rs, n) -> new Head(rs.getLong("sequence"), rs.getString("hash")))
+                  .single();
+          AuditEntry entry =
+              AuditEntry.chain(
+                  head.sequence() + 1, StoreColumns.stored(clock.instant()), record, head.hash());
+          jdbc.sql(
+                  """
+                  INSERT INTO audit_entries (sequence, recorded_at, event_id, escalation_id,
+                                             disposition_version, action, target_system,
+                                             target_record_id, skipped_as_done,
+                                             notification_target, detail, previous_hash, hash)
+                  VALUES (:sequence, :recordedAt, :eventId, :escalationId, :version, :action,
+                          :targetSystem, :targetRecordId, :skipped, :notificationTarget,
+                          :detail, :previousHash, :hash)
+                  """)
+              .param("sequence", entry.sequence())
+              .param("recordedAt", timestamp(entry.recordedAt()))
+              .param("eventId", entry.eventId())
+              .param("escalationId", entry.escalationId())
+              .param("version", entry.dispositionVersion())
+              .param("action", entry.action().name())
+              .param(
+                  "targetSystem", entry.targetSystem() == null ? null : entry.targetSystem().name())
+              .param("targetRecordId", entry.targetRecordId())
+              .param("skipped", entry.skippedAsDone())
+              .param("notificationTarget", entry.notificationTarget())
+              .param("detail", entry.detail())
+              .param("previousHash", entry.previousHash())
+              .param("hash", entry.hash())
+              .update();
+          int moved =
+              jdbc.sql(
+                      """
+                      UPDATE audit_head SET sequence = :sequence, hash = :hash
+                       WHERE id = 1 AND sequence = :previous
+                      """)
+                  .param("sequence", entry.sequence())
+                  .param("hash", entry.hash())
+                  .param("previous", head.sequence())
+                  .update();
+          if (moved != 1) {
+            throw new IllegalStateException("audit head moved while locked");
+          }
+          return entry;
+        });
+  }
+
+  @Override
+  public List<AuditEntry> entries(long fromSequence, int limit) {
+    return jdbc.sql(
+            """
+            SELECT * FROM audit_entries
+             WHERE sequence >= :from
+             ORDER BY sequence
+             LIMIT :limit
+            """)
+        .param("from", fromSequence)
+        .param("limit", limit)
+        .query(JdbcAuditTrail::entry)
+        .list();
+  }
+
+  @Override
+  public List<AuditEntry> forEscalation(String escalationId) {
+    return jdbc.sql("SELECT * FROM audit_entries WHERE escalation_id = :id ORDER BY sequence")
+        .param("id", escalationId)
+        .query(JdbcAuditTrail::entry)
+        .list();
+  }
+
+  @Override
+  public long count() {
+    return jdbc.sql("SELECT count(*) FROM audit_entries").query(Long.class).single();
+  }
+
+  @Override
+  public Optional<ChainBreak> verify() {
+    return snapshot.execute(status -> verifyChain());
+  }
+
+  private Optional<ChainBreak> verifyChain() {
+    long expected = 1;
+    long after = Long.MIN_VALUE;
+    String previousHash = AuditEntry.GENESIS_HASH;
+    while (true) {
+      List<AuditEntry> page = pageAfter(after);
+      for (AuditEntry entry : page) {
+        if (entry.sequence() < expected) {
+          return Optional.of(
+              new ChainBreak(entry.sequence(), "entry outside the chain, which starts at 1"));
+        }
+        if (entry.sequence() > expected) {
+          return Optional.of(
+              new ChainBreak(
+                  expected, "entry missing: the next entry is sequence " + entry.sequence()));
+        }
+        if (!entry.previousHash().equals(previousHash)) {
+          return Optional.of(
+              new ChainBreak(
+                  expected, "previous hash does not match the hash of the entry before it"));
+        }
+        if (!entry.hashIsIntact()) {
+          return Optional.of(new ChainBreak(expected, "hash does not match the entry's content"));
+        }
+        previousHash = entry.hash();
+        after = entry.sequence();
+        expected++;
+      }
+      if (page.size() < pageSize) {
+        break;
+      }
+    }
+    long last = expected - 1;
+    Head head =
+        jdbc.sql("SELECT sequence, hash FROM audit_head WHERE id = 1")
+            .query((rs, n) -> new Head(rs.getLong("sequence"), rs.getString("hash")))
+            .single();
+    if (head.sequence() > last) {
+      return Optional.of(
+          new ChainBreak(
+              last + 1, "entry missing: the chain head is at sequence " + head.sequence()));
+    }
+    if (head.sequence() < last) {
+      return Optional.of(
+          new ChainBreak(
+              head.sequence() + 1,
+              "entry beyond the chain head, which is at sequence " + head.sequence()));
+    }
+    if (!head.hash().equals(previousHash)) {
+      return Optional.of(
+          new ChainBreak(last, "the chain head's hash does not match the last entry"));
+    }
+    return Optional.empty();
+  }
+
+  private List<AuditEntry> pageAfter(long after) {
+    return jdbc.sql(
+            """
+            SELECT * FROM audit_entries
+             WHERE sequence > :after
+             ORDER BY sequence
+             LIMIT :limit
+            """)
+        .param("after", after)
+        .param("limit", pageSize)
+        .query(JdbcAuditTrail::entry)
+        .list();
+  }
+
+  private static AuditEntry entry(ResultSet rs, int rowNum) throws SQLException {
+    String targetSystem = rs.getString("target_system");
+    return new AuditEntry(
+        rs.getLong("sequence"),
+        instant(rs, "recorded_at"),
+        rs.getString("event_id"),
+        rs.getString("escalation_id"),
+        nullableInt(rs, "disposition_version"),
+        AuditAction.valueOf(rs.getString("action")),
+        targetSystem == null ? null : TargetSystem.valueOf(targetSystem),
+        rs.getString("target_record_id"),
+        rs.getBoolean("skipped_as_done"),
+        rs.getString("notification_target"),
+        rs.getString("detail"),
+        rs.getString("previous_hash"),
+        rs.getString("hash"));
+  }
+
+  private record Head(long sequence, String hash) {}
+}

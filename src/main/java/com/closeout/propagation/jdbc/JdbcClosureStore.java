@@ -1,0 +1,431 @@
+package com.closeout.propagation.jdbc;
+
+import static com.closeout.propagation.jdbc.StoreColumns.instant;
+import static com.closeout.propagation.jdbc.StoreColumns.json;
+import static com.closeout.propagation.jdbc.StoreColumns.jsonList;
+import static com.closeout.propagation.jdbc.StoreColumns.timestamp;
+
+import com.closeout.domain.ArchiveRef;
+import com.closeout.domain.ClosureKey;
+import com.closeout.domain.ClosureStatus;
+import com.closeout.domain.ClosureTransitions;
+import com.closeout.domain.DispositionEvent;
+import com.closeout.domain.EpisodeId;
+import com.closeout.domain.EscalationId;
+import com.closeout.domain.EventId;
+import com.closeout.domain.IdempotencyKey;
+import com.closeout.domain.Step;
+import com.closeout.domain.StepStatus;
+import com.closeout.domain.TargetSnapshot;
+import com.closeout.propagation.Closure;
+import com.closeout.propagation.ClosureChange;
+import com.closeout.propagation.ClosureStore;
+import com.closeout.propagation.ConcurrentClosureChangeException;
+import com.closeout.propagation.NewClosure;
+import com.closeout.propagation.StepProgress;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import javax.sql.DataSource;
+import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.TransactionTemplate;
+import tools.jackson.core.type.TypeReference;
+
+/**
+ * Closures and their steps in PostgreSQL. Every status write is an UPDATE guarded by (id, status,
+ * revision) whose row count is checked; one leased closure per escalation is enforced by the
+ * partial unique index {@code closures_one_leased_per_escalation}.
+ */
+public final class JdbcClosureStore implements ClosureStore {
+  private static final TypeReference<List<ArchiveRef>> ARCHIVE_REFS = new TypeReference<>() {};
+  private static final TypeReference<List<String>> STRINGS = new TypeReference<>() {};
+  private static final TypeReference<List<TargetSnapshot>> SNAPSHOTS = new TypeReference<>() {};
+
+  private final JdbcClient jdbc;
+  private final JdbcTemplate batch;
+  private final TransactionTemplate required;
+  private final TransactionTemplate nested;
+  private final Clock clock;
+
+  /**
+   * @param clock stamps {@code updated_at} of a claim, the one write whose caller gives no time
+   */
+  public JdbcClosureStore(
+      DataSource dataSource, PlatformTransactionManager transactionManager, Clock clock) {
+    this.jdbc = JdbcClient.create(dataSource);
+    this.batch = new JdbcTemplate(dataSource);
+    this.required = new TransactionTemplate(transactionManager);
+    this.nested = new TransactionTemplate(transactionManager);
+    // A savepoint inside a caller's transaction, a transaction of its own otherwise: a refused
+    // claim must not abort the transaction around it.
+    this.nested.setPropagationBehavior(TransactionDefinition.PROPAGATION_NESTED);
+    this.clock = clock;
+  }
+
+  @Override
+  public Optional<Closure> insertIfAbsent(NewClosure closure) {
+    DispositionEvent event = closure.event();
+    ClosureKey key = event.closureKey();
+    return required.execute(
+        status -> {
+          Optional<Closure> inserted =
+              jdbc.sql(
+                      """
+                      INSERT INTO closures (escalation_id, disposition_version, event_id,
+                                            event_episode_id, event_finalized_at,
+                                            event_archive_refs, requested_actions, status,
+                                            next_attempt_at, created_at, updated_at)
+                      VALUES (:escalationId, :version, :eventId, :episodeId, :finalizedAt,
+                              CAST(:archiveRefs AS jsonb), CAST(:requestedActions AS jsonb),
+                              'PENDING', :createdAt, :createdAt, :createdAt)
+                      ON CONFLICT (escalation_id, disposition_version) DO NOTHING
+                      RETURNING *
+                      """)
+                  .param("escalationId", key.escalationId().value())
+                  .param("version", key.dispositionVersion())
+                  .param("eventId", event.eventId().value())
+                  .param("episodeId", event.episodeId().value())
+                  .param("finalizedAt", timestamp(event.finalizedAt()))
+                  .param("archiveRefs", json(event.archiveRefs()))
+                  .param("requestedActions", json(event.requestedActions()))
+                  .param("createdAt", timestamp(closure.createdAt()))
+                  .query(JdbcClosureStore::closure)
+                  .optional();
+          inserted.ifPresent(
+              row ->
+                  batch.batchUpdate(
+                      """
+                      INSERT INTO closure_steps (closure_id, step, step_order, status,
+                                                 idempotency_key)
+                      VALUES (?, ?, ?, 'PENDING', ?)
+                      """,
+                      Arrays.stream(Step.values())
+                          .map(
+                              step ->
+                                  new Object[] {
+                                    row.id(),
+                                    step.name(),
+                                    step.ordinal() + 1,
+                                    key.keyFor(step).value()
+                                  })
+                          .toList()));
+          return inserted;
+        });
+  }
+
+  @Override
+  public Optional<Closure> find(long closureId) {
+    return jdbc.sql("SELECT * FROM closures WHERE id = :id")
+        .param("id", closureId)
+        .query(JdbcClosureStore::closure)
+        .optional();
+  }
+
+  @Override
+  public Optional<Closure> find(ClosureKey key) {
+    return jdbc.sql(
+            """
+            SELECT * FROM closures
+             WHERE escalation_id = :escalationId AND disposition_version = :version
+            """)
+        .param("escalationId", key.escalationId().value())
+        .param("version", key.dispositionVersion())
+        .query(JdbcClosureStore::closure)
+        .optional();
+  }
+
+  @Override
+  public List<Closure> forEscalation(EscalationId escalationId) {
+    return jdbc.sql(
+            """
+            SELECT * FROM closures
+             WHERE escalation_id = :escalationId
+             ORDER BY disposition_version
+            """)
+        .param("escalationId", escalationId.value())
+        .query(JdbcClosureStore::closure)
+        .list();
+  }
+
+  @Override
+  public List<Closure> due(Instant now, int limit) {
+    return jdbc.sql(
+            """
+            SELECT * FROM closures
+             WHERE status = 'PENDING' AND next_attempt_at <= :now
+             ORDER BY next_attempt_at, id
+             LIMIT :limit
+            """)
+        .param("now", timestamp(now))
+        .param("limit", limit)
+        .query(JdbcClosureStore::closure)
+        .list();
+  }
+
+  @Override
+  public Optional<Instant> nextDueAt() {
+    return jdbc.sql("SELECT min(next_attempt_at) AS due FROM closures WHERE status = 'PENDING'")
+        .query((rs, n) -> Optional.ofNullable(instant(rs, "due")))
+        .single();
+  }
+
+  @Override
+  public Optional<Closure> claim(
+      Closure closure, ClosureStatus to, String owner, Instant leaseUntil) {
+    if (!to.isLeased()) {
+      throw new IllegalArgumentException("a claim leads to a leased status, not " + to);
+    }
+    ClosureTransitions.check(closure.status(), to);
+    Objects.requireNonNull(owner, "owner");
+    Objects.requireNonNull(leaseUntil, "leaseUntil");
+    try {
+      return nested.execute(
+          status ->
+              jdbc.sql(
+                      """
+                      UPDATE closures
+                         SET status = :to, lease_owner = :owner, lease_until = :leaseUntil,
+                             revision = revision + 1, updated_at = :now
+                       WHERE id = :id AND status = :from AND revision = :revision
+                         AND lease_owner IS NULL
+                      RETURNING *
+                      """)
+                  .param("to", to.name())
+                  .param("owner", owner)
+                  .param("leaseUntil", timestamp(leaseUntil))
+                  .param("now", timestamp(clock.instant()))
+                  .param("id", closure.id())
+                  .param("from", closure.status().name())
+                  .param("revision", closure.revision())
+                  .query(JdbcClosureStore::closure)
+                  .optional());
+    } catch (DataIntegrityViolationException e) {
+      if (StoreColumns.isUniqueViolation(e)) {
+        // Another closure of this escalation is leased: closures_one_leased_per_escalation.
+        return Optional.empty();
+      }
+      throw e;
+    }
+  }
+
+  @Override
+  public Closure change(Closure closure, ClosureChange change) {
+    ClosureStatus from = closure.status();
+    ClosureStatus to = change.status() == null ? from : change.status();
+    if (change.status() != null) {
+      ClosureTransitions.check(from, to);
+    }
+    if (to.isLeased() && !from.isLeased()) {
+      throw new IllegalArgumentException("a closure becomes " + to + " by claim, not by change");
+    }
+    // A closure no worker holds carries no lease.
+    boolean clearLease = change.clearLease() || !to.isLeased();
+    Instant at = change.at() == null ? clock.instant() : change.at();
+    return jdbc.sql(
+            """
+            UPDATE closures
+               SET status = :to,
+                   attempts = COALESCE(:attempts, attempts),
+                   source_behind_reads = COALESCE(:sourceBehindReads, source_behind_reads),
+                   next_attempt_at = COALESCE(:nextAttemptAt, next_attempt_at),
+                   last_error = COALESCE(:lastError, last_error),
+                   lease_owner = CASE WHEN :clearLease THEN NULL ELSE lease_owner END,
+                   lease_until = CASE WHEN :clearLease THEN NULL ELSE lease_until END,
+                   revision = revision + 1,
+                   updated_at = :at
+             WHERE id = :id AND status = :from AND revision = :revision
+            RETURNING *
+            """)
+        .param("to", to.name())
+        .param("attempts", change.attempts())
+        .param("sourceBehindReads", change.sourceBehindReads())
+        .param("nextAttemptAt", timestamp(change.nextAttemptAt()))
+        .param("lastError", change.lastError())
+        .param("clearLease", clearLease)
+        .param("at", timestamp(at))
+        .param("id", closure.id())
+        .param("from", from.name())
+        .param("revision", closure.revision())
+        .query(JdbcClosureStore::closure)
+        .optional()
+        .orElseThrow(
+            () ->
+                new ConcurrentClosureChangeException(
+                    "closure "
+                        + closure.id()
+                        + " ("
+                        + closure.key()
+                        + ") is no longer "
+                        + from
+                        + " at revision "
+                        + closure.revision()));
+  }
+
+  @Override
+  public int releaseLeasesOf(String owner, Instant now) {
+    return jdbc.sql(
+            """
+            UPDATE closures
+               SET status = CASE WHEN status = 'RUNNING' THEN 'PENDING' ELSE status END,
+                   next_attempt_at = CASE WHEN status = 'RUNNING' THEN :now
+                                          ELSE next_attempt_at END,
+                   lease_owner = NULL, lease_until = NULL,
+                   revision = revision + 1, updated_at = :now
+             WHERE status IN ('RUNNING', 'REVERTING') AND lease_owner = :owner
+            """)
+        .param("now", timestamp(now))
+        .param("owner", owner)
+        .update();
+  }
+
+  @Override
+  public int releaseExpiredLeases(Instant now) {
+    return jdbc.sql(
+            """
+            UPDATE closures
+               SET status = CASE WHEN status = 'RUNNING' THEN 'PENDING' ELSE status END,
+                   next_attempt_at = CASE WHEN status = 'RUNNING' THEN :now
+                                          ELSE next_attempt_at END,
+                   lease_owner = NULL, lease_until = NULL,
+                   revision = revision + 1, updated_at = :now
+             WHERE status IN ('RUNNING', 'REVERTING') AND lease_until <= :now
+            """)
+        .param("now", timestamp(now))
+        .update();
+  }
+
+  @Override
+  public List<StepProgress> steps(long closureId) {
+    return jdbc.sql("SELECT * FROM closure_steps WHERE closure_id = :id ORDER BY step_order")
+        .param("id", closureId)
+        .query(JdbcClosureStore::step)
+        .list();
+  }
+
+  @Override
+  public Optional<StepProgress> step(long closureId, Step step) {
+    return jdbc.sql("SELECT * FROM closure_steps WHERE closure_id = :id AND step = :step")
+        .param("id", closureId)
+        .param("step", step.name())
+        .query(JdbcClosureStore::step)
+        .optional();
+  }
+
+  @Override
+  public StepProgress recordPrior(StepProgress step, List<TargetSnapshot> prior) {
+    Optional<StepProgress> recorded =
+        jdbc.sql(
+                """
+                UPDATE closure_steps
+                   SET prior = CAST(:prior AS jsonb), revision = revision + 1
+                 WHERE closure_id = :closureId AND step = :step AND revision = :revision
+                   AND prior IS NULL
+                RETURNING *
+                """)
+            .param("prior", json(List.copyOf(prior)))
+            .param("closureId", step.closureId())
+            .param("step", step.step().name())
+            .param("revision", step.revision())
+            .query(JdbcClosureStore::step)
+            .optional();
+    if (recorded.isPresent()) {
+      return recorded.get();
+    }
+    // The first record wins: after a crash the target may already hold what Closeout wrote, so
+    // only the values read before the first write are the ones to revert to.
+    Optional<Boolean> alreadyRecorded =
+        jdbc.sql(
+                """
+                SELECT prior IS NOT NULL AS recorded FROM closure_steps
+                 WHERE closure_id = :closureId AND step = :step
+                """)
+            .param("closureId", step.closureId())
+            .param("step", step.step().name())
+            .query((rs, n) -> rs.getBoolean("recorded"))
+            .optional();
+    if (alreadyRecorded.orElse(false)) {
+      return step(step.closureId(), step.step()).orElseThrow();
+    }
+    throw new ConcurrentClosureChangeException(
+        "step " + step.step() + " of closure " + step.closureId() + " changed since read");
+  }
+
+  @Override
+  public StepProgress finishStep(
+      StepProgress step, StepStatus to, List<TargetSnapshot> written, Instant at) {
+    ClosureTransitions.check(step.status(), to);
+    return jdbc.sql(
+            """
+            UPDATE closure_steps
+               SET status = :to,
+                   written = COALESCE(CAST(:written AS jsonb), written),
+                   finished_at = :at,
+                   revision = revision + 1
+             WHERE closure_id = :closureId AND step = :step
+               AND status = :from AND revision = :revision
+            RETURNING *
+            """)
+        .param("to", to.name())
+        .param("written", written == null ? null : json(List.copyOf(written)))
+        .param("at", timestamp(at))
+        .param("closureId", step.closureId())
+        .param("step", step.step().name())
+        .param("from", step.status().name())
+        .param("revision", step.revision())
+        .query(JdbcClosureStore::step)
+        .optional()
+        .orElseThrow(
+            () ->
+                new ConcurrentClosureChangeException(
+                    "step "
+                        + step.step()
+                        + " of closure "
+                        + step.closureId()
+                        + " is no longer "
+                        + step.status()
+                        + " at revision "
+                        + step.revision()));
+  }
+
+  private static Closure closure(ResultSet rs, int rowNum) throws SQLException {
+    return new Closure(
+        rs.getLong("id"),
+        new ClosureKey(
+            new EscalationId(rs.getString("escalation_id")), rs.getInt("disposition_version")),
+        new EventId(rs.getString("event_id")),
+        new EpisodeId(rs.getString("event_episode_id")),
+        instant(rs, "event_finalized_at"),
+        jsonList(rs, "event_archive_refs", ARCHIVE_REFS),
+        jsonList(rs, "requested_actions", STRINGS),
+        ClosureStatus.valueOf(rs.getString("status")),
+        rs.getLong("revision"),
+        rs.getInt("attempts"),
+        rs.getInt("source_behind_reads"),
+        instant(rs, "next_attempt_at"),
+        rs.getString("lease_owner"),
+        instant(rs, "lease_until"),
+        instant(rs, "created_at"),
+        instant(rs, "updated_at"));
+  }
+
+  private static StepProgress step(ResultSet rs, int rowNum) throws SQLException {
+    return new StepProgress(
+        rs.getLong("closure_id"),
+        Step.valueOf(rs.getString("step")),
+        StepStatus.valueOf(rs.getString("status")),
+        rs.getLong("revision"),
+        new IdempotencyKey(rs.getString("idempotency_key")),
+        jsonList(rs, "prior", SNAPSHOTS),
+        jsonList(rs, "written", SNAPSHOTS),
+        instant(rs, "finished_at"));
+  }
+}

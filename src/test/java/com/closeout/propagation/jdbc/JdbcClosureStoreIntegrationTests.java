@@ -1,0 +1,490 @@
+package com.closeout.propagation.jdbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.closeout.domain.ArchiveRef;
+import com.closeout.domain.ClosureKey;
+import com.closeout.domain.ClosureStatus;
+import com.closeout.domain.DispositionEvent;
+import com.closeout.domain.EpisodeId;
+import com.closeout.domain.EscalationId;
+import com.closeout.domain.EventId;
+import com.closeout.domain.Step;
+import com.closeout.domain.StepStatus;
+import com.closeout.domain.TargetSnapshot;
+import com.closeout.domain.TargetSystem;
+import com.closeout.propagation.CloseoutStores;
+import com.closeout.propagation.Closure;
+import com.closeout.propagation.ClosureChange;
+import com.closeout.propagation.ClosureStore;
+import com.closeout.propagation.ConcurrentClosureChangeException;
+import com.closeout.propagation.NewClosure;
+import com.closeout.propagation.StepProgress;
+import com.closeout.testsupport.TestDatabase;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+class JdbcClosureStoreIntegrationTests {
+  private static final Instant T0 = Instant.parse("2026-11-20T10:15:00.123456789Z");
+  private static final Instant FINALIZED_AT = Instant.parse("2026-11-20T10:14:58Z");
+  private static final Instant T0_STORED = T0.truncatedTo(ChronoUnit.MICROS);
+
+  private IsolatedSchema schema;
+  private CloseoutStores stores;
+  private ClosureStore closures;
+  private JdbcClient sql;
+
+  @BeforeEach
+  void freshSchema() {
+    schema = TestDatabase.freshSchema("closures");
+    stores = JdbcCloseoutStores.create(schema.dataSource(), Clock.fixed(T0, ZoneOffset.UTC));
+    closures = stores.closures();
+    sql = JdbcClient.create(schema.dataSource());
+  }
+
+  @AfterEach
+  void dropSchema() {
+    schema.close();
+  }
+
+  @Test
+  void insertStartsPendingClosureDueAtOnceWithSixPendingSteps() {
+    Closure closure = start("ESC-1042", 3, T0);
+
+    assertThat(closure.key()).isEqualTo(key("ESC-1042", 3));
+    assertThat(closure.status()).isEqualTo(ClosureStatus.PENDING);
+    assertThat(closure.revision()).isEqualTo(1);
+    assertThat(closure.nextAttemptAt()).isEqualTo(T0_STORED);
+    assertThat(closure.createdAt()).isEqualTo(T0_STORED);
+    assertThat(closure.eventId()).isEqualTo(new EventId("evt-ESC-1042-3"));
+    assertThat(closure.eventEpisodeId()).isEqualTo(new EpisodeId("EP-7"));
+    assertThat(closure.eventFinalizedAt()).isEqualTo(FINALIZED_AT);
+    assertThat(closure.eventArchiveRefs()).isEqualTo(event("ESC-1042", 3, "x").archiveRefs());
+    assertThat(closure.requestedActions()).containsExactly("REFUND");
+    assertThat(closure.leaseOwner()).isNull();
+
+    List<StepProgress> steps = closures.steps(closure.id());
+    assertThat(steps).extracting(StepProgress::step).containsExactly(Step.values());
+    assertThat(steps).allMatch(step -> step.status() == StepStatus.PENDING);
+    assertThat(steps)
+        .extracting(StepProgress::idempotencyKey)
+        .containsExactlyElementsOf(
+            List.of(Step.values()).stream().map(closure.key()::keyFor).toList());
+    assertThat(steps.get(0).idempotencyKey().value()).isEqualTo("ESC-1042:v3:TRACKER_SYNC");
+    assertThat(steps).allMatch(step -> step.prior().isEmpty() && step.finishedAt() == null);
+  }
+
+  @Test
+  void secondInsertForSameEscalationAndVersionIsRefusedAndKeepsTheFirst() {
+    Closure first = start("ESC-1", 1, T0);
+
+    var again =
+        closures.insertIfAbsent(new NewClosure(event("ESC-1", 1, "evt-other"), T0.plusSeconds(5)));
+
+    assertThat(again).isEmpty();
+    assertThat(closures.find(key("ESC-1", 1))).contains(first);
+    assertThat(sql.sql("SELECT count(*) FROM closure_steps").query(Long.class).single())
+        .isEqualTo(6);
+  }
+
+  @Test
+  void claimLeasesThePendingClosureAndBumpsItsRevision() {
+    Closure pending = start("ESC-1", 1, T0);
+
+    Closure running =
+        closures
+            .claim(pending, ClosureStatus.RUNNING, "worker-a", T0.plusSeconds(120))
+            .orElseThrow();
+
+    assertThat(running.status()).isEqualTo(ClosureStatus.RUNNING);
+    assertThat(running.revision()).isEqualTo(pending.revision() + 1);
+    assertThat(running.leaseOwner()).isEqualTo("worker-a");
+    assertThat(running.leaseUntil()).isEqualTo(T0_STORED.plusSeconds(120));
+    assertThat(closures.find(pending.id())).contains(running);
+  }
+
+  @Test
+  void claimWithStaleRevisionIsRefusedAndChangesNothing() {
+    Closure pending = start("ESC-1", 1, T0);
+    Closure running =
+        closures
+            .claim(pending, ClosureStatus.RUNNING, "worker-a", T0.plusSeconds(120))
+            .orElseThrow();
+    Closure released =
+        closures.change(running, ClosureChange.to(ClosureStatus.PENDING, T0.plusSeconds(1)));
+
+    assertThat(closures.claim(pending, ClosureStatus.RUNNING, "worker-b", T0.plusSeconds(120)))
+        .isEmpty();
+    assertThat(closures.find(pending.id())).contains(released);
+  }
+
+  @Test
+  void secondClaimOnSameEscalationIsRefusedWhileFirstIsLeasedAndAllowedAfterRelease() {
+    Closure v1 = start("ESC-1", 1, T0);
+    Closure v2 = start("ESC-1", 2, T0);
+    Closure runningV1 =
+        closures.claim(v1, ClosureStatus.RUNNING, "worker-a", T0.plusSeconds(120)).orElseThrow();
+
+    assertThat(closures.claim(v2, ClosureStatus.RUNNING, "worker-b", T0.plusSeconds(120)))
+        .isEmpty();
+    assertThat(closures.find(v2.id())).contains(v2);
+
+    closures.change(runningV1, ClosureChange.to(ClosureStatus.COMPLETED, T0.plusSeconds(2)));
+
+    assertThat(closures.claim(v2, ClosureStatus.RUNNING, "worker-b", T0.plusSeconds(120)))
+        .hasValueSatisfying(claimed -> assertThat(claimed.leaseOwner()).isEqualTo("worker-b"));
+  }
+
+  @Test
+  void leaseOnOneEscalationDoesNotBlockAnother() {
+    Closure esc1 = start("ESC-1", 1, T0);
+    Closure esc2 = start("ESC-2", 1, T0);
+    closures.claim(esc1, ClosureStatus.RUNNING, "worker-a", T0.plusSeconds(120)).orElseThrow();
+
+    assertThat(closures.claim(esc2, ClosureStatus.RUNNING, "worker-a", T0.plusSeconds(120)))
+        .isPresent();
+  }
+
+  @Test
+  void refusedClaimDoesNotAbortTheEnclosingTransaction() {
+    Closure v1 = start("ESC-1", 1, T0);
+    Closure v2 = start("ESC-1", 2, T0);
+    Closure other = start("ESC-2", 1, T0);
+    closures.claim(v1, ClosureStatus.RUNNING, "worker-a", T0.plusSeconds(120)).orElseThrow();
+
+    var claimedInside =
+        stores
+            .transactions()
+            .inTransaction(
+                () -> {
+                  assertThat(
+                          closures.claim(
+                              v2, ClosureStatus.RUNNING, "worker-b", T0.plusSeconds(120)))
+                      .isEmpty();
+                  return closures.claim(
+                      other, ClosureStatus.RUNNING, "worker-b", T0.plusSeconds(120));
+                });
+
+    assertThat(claimedInside).isPresent();
+    assertThat(closures.find(other.id()).orElseThrow().status()).isEqualTo(ClosureStatus.RUNNING);
+  }
+
+  @Test
+  void workDoneInsideAFailedTransactionIsRolledBack() {
+    Closure pending = start("ESC-1", 1, T0);
+
+    assertThatThrownBy(
+            () ->
+                stores
+                    .transactions()
+                    .inTransaction(
+                        () -> {
+                          closures.claim(
+                              pending, ClosureStatus.RUNNING, "worker-a", T0.plusSeconds(120));
+                          throw new IllegalStateException("boom");
+                        }))
+        .hasMessage("boom");
+
+    assertThat(closures.find(pending.id())).contains(pending);
+  }
+
+  @Test
+  void changeWithStaleRevisionThrowsAndWritesNothing() {
+    Closure pending = start("ESC-1", 1, T0);
+    Closure running =
+        closures
+            .claim(pending, ClosureStatus.RUNNING, "worker-a", T0.plusSeconds(120))
+            .orElseThrow();
+    Closure completed =
+        closures.change(running, ClosureChange.to(ClosureStatus.COMPLETED, T0.plusSeconds(1)));
+
+    assertThatThrownBy(
+            () ->
+                closures.change(
+                    running, ClosureChange.to(ClosureStatus.PENDING, T0.plusSeconds(2))))
+        .isInstanceOf(ConcurrentClosureChangeException.class);
+    assertThat(closures.find(pending.id())).contains(completed);
+  }
+
+  @Test
+  void changeRefusesAnIllegalTransitionBeforeTouchingTheRow() {
+    Closure pending = start("ESC-1", 1, T0);
+
+    assertThatThrownBy(
+            () -> closures.change(pending, ClosureChange.to(ClosureStatus.COMPLETED, T0)))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("PENDING to COMPLETED");
+    assertThat(closures.find(pending.id())).contains(pending);
+  }
+
+  @Test
+  void changeIntoALeasedStatusMustGoThroughClaim() {
+    Closure running =
+        closures
+            .claim(start("ESC-1", 1, T0), ClosureStatus.RUNNING, "w", T0.plusSeconds(60))
+            .orElseThrow();
+    Closure completed = closures.change(running, ClosureChange.to(ClosureStatus.COMPLETED, T0));
+
+    assertThatThrownBy(
+            () -> closures.change(completed, ClosureChange.to(ClosureStatus.REVERTING, T0)))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void changeSetsGivenFieldsKeepsTheOthersAndDropsTheLease() {
+    Closure running =
+        closures
+            .claim(start("ESC-1", 1, T0), ClosureStatus.RUNNING, "worker-a", T0.plusSeconds(120))
+            .orElseThrow();
+    Closure counted =
+        closures.change(
+            running, new ClosureChange(null, null, 2, null, false, null, T0.plusSeconds(1)));
+    Instant retryAt = T0.plusSeconds(30);
+
+    Closure waiting =
+        closures.change(
+            counted,
+            ClosureChange.to(ClosureStatus.PENDING, T0.plusSeconds(3))
+                .withAttempts(1)
+                .dueAt(retryAt)
+                .withLastError("tracker unavailable"));
+
+    assertThat(counted.status()).isEqualTo(ClosureStatus.RUNNING);
+    assertThat(counted.leaseOwner()).isEqualTo("worker-a");
+    assertThat(counted.sourceBehindReads()).isEqualTo(2);
+    assertThat(waiting.status()).isEqualTo(ClosureStatus.PENDING);
+    assertThat(waiting.revision()).isEqualTo(counted.revision() + 1);
+    assertThat(waiting.attempts()).isEqualTo(1);
+    assertThat(waiting.sourceBehindReads()).isEqualTo(2);
+    assertThat(waiting.nextAttemptAt()).isEqualTo(retryAt.truncatedTo(ChronoUnit.MICROS));
+    assertThat(waiting.leaseOwner()).isNull();
+    assertThat(waiting.leaseUntil()).isNull();
+    assertThat(waiting.updatedAt()).isEqualTo(T0_STORED.plusSeconds(3));
+    assertThat(
+            sql.sql("SELECT last_error FROM closures WHERE id = :id")
+                .param("id", waiting.id())
+                .query(String.class)
+                .single())
+        .isEqualTo("tracker unavailable");
+  }
+
+  @Test
+  void expiredLeasesAreGivenBackRunningAsPendingDueNowRevertingStillReverting() {
+    Closure running =
+        closures
+            .claim(start("ESC-1", 1, T0), ClosureStatus.RUNNING, "dead", T0.plusSeconds(60))
+            .orElseThrow();
+    Closure reverting = revertingClosure("ESC-2", "dead", T0.plusSeconds(60));
+    Closure fresh =
+        closures
+            .claim(start("ESC-3", 1, T0), ClosureStatus.RUNNING, "alive", T0.plusSeconds(600))
+            .orElseThrow();
+    Instant now = T0.plusSeconds(120);
+
+    assertThat(closures.releaseExpiredLeases(now)).isEqualTo(2);
+
+    Closure given = closures.find(running.id()).orElseThrow();
+    assertThat(given.status()).isEqualTo(ClosureStatus.PENDING);
+    assertThat(given.nextAttemptAt()).isEqualTo(now.truncatedTo(ChronoUnit.MICROS));
+    assertThat(given.leaseOwner()).isNull();
+    assertThat(closures.due(now, 10)).extracting(Closure::id).containsExactly(running.id());
+    Closure stillReverting = closures.find(reverting.id()).orElseThrow();
+    assertThat(stillReverting.status()).isEqualTo(ClosureStatus.REVERTING);
+    assertThat(stillReverting.leaseOwner()).isNull();
+    assertThat(closures.find(fresh.id())).contains(fresh);
+  }
+
+  @Test
+  void revertWhoseLeaseWasReleasedCanBeTakenOverAndStillBlocksItsEscalation() {
+    Closure reverting = revertingClosure("ESC-2", "dead", T0.plusSeconds(60));
+    Closure v2 = start("ESC-2", 2, T0);
+    closures.releaseExpiredLeases(T0.plusSeconds(120));
+    Closure released = closures.find(reverting.id()).orElseThrow();
+
+    assertThat(closures.claim(v2, ClosureStatus.RUNNING, "w", T0.plusSeconds(600))).isEmpty();
+    assertThat(closures.claim(released, ClosureStatus.REVERTING, "operator", T0.plusSeconds(600)))
+        .hasValueSatisfying(c -> assertThat(c.leaseOwner()).isEqualTo("operator"));
+  }
+
+  @Test
+  void heldLeaseCannotBeClaimedAgainEvenAtTheSameRevision() {
+    Closure reverting = revertingClosure("ESC-2", "worker-a", T0.plusSeconds(60));
+
+    assertThat(closures.claim(reverting, ClosureStatus.REVERTING, "worker-b", T0.plusSeconds(60)))
+        .isEmpty();
+  }
+
+  @Test
+  void releaseLeasesOfGivesBackOnlyThatOwnersClosures() {
+    Closure mine =
+        closures
+            .claim(start("ESC-1", 1, T0), ClosureStatus.RUNNING, "worker-a", T0.plusSeconds(600))
+            .orElseThrow();
+    Closure theirs =
+        closures
+            .claim(start("ESC-2", 1, T0), ClosureStatus.RUNNING, "worker-b", T0.plusSeconds(600))
+            .orElseThrow();
+
+    assertThat(closures.releaseLeasesOf("worker-a", T0.plusSeconds(5))).isEqualTo(1);
+
+    assertThat(closures.find(mine.id()).orElseThrow().status()).isEqualTo(ClosureStatus.PENDING);
+    assertThat(closures.find(theirs.id())).contains(theirs);
+  }
+
+  @Test
+  void workerWhoseLeaseWasReleasedLosesItsNextChange() {
+    Closure running =
+        closures
+            .claim(start("ESC-1", 1, T0), ClosureStatus.RUNNING, "slow", T0.plusSeconds(60))
+            .orElseThrow();
+    closures.releaseExpiredLeases(T0.plusSeconds(61));
+
+    assertThatThrownBy(
+            () ->
+                closures.change(
+                    running, ClosureChange.to(ClosureStatus.COMPLETED, T0.plusSeconds(62))))
+        .isInstanceOf(ConcurrentClosureChangeException.class);
+  }
+
+  @Test
+  void dueListsPendingClosuresDueNowSoonestFirstUpToTheLimit() {
+    Closure late = start("ESC-1", 1, T0.plusSeconds(30));
+    Closure early = start("ESC-2", 1, T0.plusSeconds(10));
+    Closure middle = start("ESC-3", 1, T0.plusSeconds(20));
+    start("ESC-4", 1, T0.plusSeconds(90));
+    closures.claim(start("ESC-5", 1, T0), ClosureStatus.RUNNING, "w", T0.plusSeconds(60));
+
+    assertThat(closures.due(T0.plusSeconds(30), 10))
+        .extracting(Closure::id)
+        .containsExactly(early.id(), middle.id(), late.id());
+    assertThat(closures.due(T0.plusSeconds(30), 2))
+        .extracting(Closure::id)
+        .containsExactly(early.id(), middle.id());
+    assertThat(closures.nextDueAt()).contains(T0_STORED.plusSeconds(10));
+  }
+
+  @Test
+  void nextDueAtIsEmptyWithNothingPending() {
+    assertThat(closures.nextDueAt()).isEmpty();
+  }
+
+  @Test
+  void forEscalationListsItsClosuresOldestVersionFirst() {
+    Closure v2 = start("ESC-1", 2, T0);
+    Closure v1 = start("ESC-1", 1, T0);
+    start("ESC-2", 1, T0);
+
+    assertThat(closures.forEscalation(new EscalationId("ESC-1"))).containsExactly(v1, v2);
+  }
+
+  @Test
+  void priorValuesAreRecordedOnceAndTheFirstRecordWins() {
+    Closure closure = start("ESC-1", 1, T0);
+    StepProgress tracker = closures.step(closure.id(), Step.TRACKER_SYNC).orElseThrow();
+    List<TargetSnapshot> before = List.of(snapshot("IN_REVIEW", null, List.of(), 4));
+
+    StepProgress recorded = closures.recordPrior(tracker, before);
+    StepProgress again =
+        closures.recordPrior(recorded, List.of(snapshot("REVIEW_COMPLETE", 1, List.of(), 5)));
+
+    assertThat(recorded.prior()).isEqualTo(before);
+    assertThat(recorded.revision()).isEqualTo(tracker.revision() + 1);
+    assertThat(again).isEqualTo(recorded);
+    assertThat(closures.step(closure.id(), Step.TRACKER_SYNC)).contains(recorded);
+  }
+
+  @Test
+  void priorRecordOnAStepChangedSinceReadThrows() {
+    Closure closure = start("ESC-1", 1, T0);
+    StepProgress read = closures.step(closure.id(), Step.QUEUE_CLOSE).orElseThrow();
+    closures.finishStep(read, StepStatus.SKIPPED_ALREADY_DONE, List.of(), T0);
+
+    assertThatThrownBy(() -> closures.recordPrior(read, List.of()))
+        .isInstanceOf(ConcurrentClosureChangeException.class);
+  }
+
+  @Test
+  void finishStepIsGuardedByStatusRevisionAndTheStateTable() {
+    Closure closure = start("ESC-1", 1, T0);
+    StepProgress pending = closures.step(closure.id(), Step.ARCHIVE_LINK).orElseThrow();
+    List<TargetSnapshot> written =
+        List.of(snapshot("REVIEW_COMPLETE", 1, List.of("archive://a", "archive://b"), 6));
+
+    assertThatThrownBy(() -> closures.finishStep(pending, StepStatus.UNDONE, List.of(), T0))
+        .isInstanceOf(IllegalStateException.class);
+
+    StepProgress done = closures.finishStep(pending, StepStatus.DONE, written, T0.plusSeconds(1));
+    assertThat(done.status()).isEqualTo(StepStatus.DONE);
+    assertThat(done.written()).isEqualTo(written);
+    assertThat(done.finishedAt()).isEqualTo(T0_STORED.plusSeconds(1));
+
+    assertThatThrownBy(() -> closures.finishStep(pending, StepStatus.DONE, written, T0))
+        .isInstanceOf(ConcurrentClosureChangeException.class);
+
+    StepProgress undone = closures.finishStep(done, StepStatus.UNDONE, null, T0.plusSeconds(9));
+    assertThat(undone.status()).isEqualTo(StepStatus.UNDONE);
+    assertThat(undone.written()).isEqualTo(written);
+  }
+
+  private Closure revertingClosure(String escalation, String owner, Instant leaseUntil) {
+    Closure running =
+        closures
+            .claim(start(escalation, 1, T0), ClosureStatus.RUNNING, owner, leaseUntil)
+            .orElseThrow();
+    Closure completed = closures.change(running, ClosureChange.to(ClosureStatus.COMPLETED, T0));
+    return closures.claim(completed, ClosureStatus.REVERTING, owner, leaseUntil).orElseThrow();
+  }
+
+  private Closure start(String escalation, int version, Instant at) {
+    return closures
+        .insertIfAbsent(
+            new NewClosure(event(escalation, version, "evt-" + escalation + "-" + version), at))
+        .orElseThrow();
+  }
+
+  private static ClosureKey key(String escalation, int version) {
+    return new ClosureKey(new EscalationId(escalation), version);
+  }
+
+  private static TargetSnapshot snapshot(
+      String status, Integer version, List<String> uris, long revision) {
+    return new TargetSnapshot(
+        TargetSystem.TRACKER,
+        "ESC-1",
+        status,
+        version,
+        version == null ? null : FINALIZED_AT,
+        uris,
+        revision);
+  }
+
+  static DispositionEvent event(String escalation, int version, String eventId) {
+    return new DispositionEvent(
+        new EventId(eventId),
+        "urn:support:review-board",
+        T0,
+        new EscalationId(escalation),
+        new EpisodeId("EP-7"),
+        DispositionEvent.CLOSURE_APPROVED,
+        version,
+        FINALIZED_AT,
+        List.of(
+            new ArchiveRef(
+                "CLOSURE_PACKET",
+                "archive://closure-packets/" + escalation + "/v" + version + ".pdf",
+                "a".repeat(64)),
+            new ArchiveRef(
+                "REVIEW_NOTE",
+                "archive://review-notes/" + escalation + "/v" + version + ".md",
+                "b".repeat(64))),
+        List.of("REFUND"));
+  }
+}
