@@ -67,7 +67,11 @@ public final class CloseoutCli {
       return command.get().run(rest, context);
     } catch (UsageException e) {
       context.err().println("closeout " + name + ": " + e.getMessage());
-      context.err().println("usage: closeout " + command.get().usage());
+      command
+          .get()
+          .usage()
+          .lines()
+          .forEach(form -> context.err().println("usage: closeout " + form));
       return CliCommand.USAGE;
     } catch (RuntimeException e) {
       context.err().println("closeout " + name + ": failed: " + describe(e));

@@ -1,6 +1,7 @@
 package com.closeout.cli;
 
 import com.closeout.followup.FollowUp;
+import com.closeout.followup.FollowUpStatus;
 import com.closeout.followup.Resolution;
 import com.closeout.followup.ResolutionOutcome;
 import com.closeout.propagation.Closure;
@@ -27,7 +28,7 @@ final class FollowUpsCommand implements CliCommand {
 
   @Override
   public String usage() {
-    return "follow-ups [--open] | follow-ups resolve ID --retry|--dismiss --comment TEXT";
+    return "follow-ups [--open]\nfollow-ups resolve ID --retry|--dismiss --comment TEXT";
   }
 
   @Override
@@ -89,7 +90,12 @@ final class FollowUpsCommand implements CliCommand {
           .closures()
           .find(followUp.closureId())
           .map(Closure::status)
-          .ifPresent(status -> context.out().printf("after re-verification: %s%n", status));
+          .ifPresent(status -> context.out().printf("after re-verification: closure %s%n", status));
+      for (FollowUp raised : services.stores().followUps().forClosure(followUp.closureId())) {
+        if (raised.status() == FollowUpStatus.OPEN && raised.id() != followUp.id()) {
+          context.out().printf("follow-up %d raised: %s%n", raised.id(), raised.reason());
+        }
+      }
     }
     return OK;
   }

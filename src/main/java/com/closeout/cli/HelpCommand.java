@@ -43,7 +43,7 @@ final class HelpCommand implements CliCommand {
     String wanted = arguments.positionals().get(0);
     for (CliCommand command : commands.get()) {
       if (command.name().equals(wanted)) {
-        context.out().println("usage: closeout " + command.usage());
+        command.usage().lines().forEach(form -> context.out().println("usage: closeout " + form));
         context.out().println("  " + command.summary());
         return OK;
       }
@@ -54,9 +54,10 @@ final class HelpCommand implements CliCommand {
   void printUsage(PrintStream stream) {
     stream.println("usage: closeout COMMAND [ARGS]");
     stream.println();
-    int width = commands.get().stream().mapToInt(c -> c.usage().length()).max().orElse(0);
     for (CliCommand command : commands.get()) {
-      stream.printf("  %-" + width + "s  %s%n", command.usage(), command.summary());
+      // A command may have several forms, one per line of its usage.
+      command.usage().lines().forEach(form -> stream.println("  closeout " + form));
+      stream.println("      " + command.summary());
     }
     stream.println();
     stream.println("Exit status: 0 success, 1 failure, 2 bad usage or malformed input.");

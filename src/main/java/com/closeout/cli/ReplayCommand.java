@@ -5,7 +5,6 @@ import com.closeout.intake.IntakeReceipt;
 import com.closeout.intake.ParsedEvent;
 import com.closeout.propagation.CloseoutEngine;
 import com.closeout.propagation.CloseoutStores;
-import com.closeout.propagation.Closure;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -112,8 +111,9 @@ final class ReplayCommand implements CliCommand {
     return stores
         .closures()
         .find(receipt.closureId())
-        .map(Closure::status)
-        .map(status -> line + "  closure " + receipt.closureId() + " " + status)
+        .map(
+            closure ->
+                line + "  closure " + closure.id() + " " + closure.key() + ": " + closure.status())
         .orElse(line);
   }
 

@@ -40,11 +40,7 @@ final class RevertCommand implements CliCommand {
     RevertOutcome outcome =
         context.services().engine().revert(new EscalationId(escalation), version);
     if (outcome instanceof RevertOutcome.Reverted reverted) {
-      context
-          .out()
-          .printf(
-              "reverted %s: undid %s; the coordinator was told%n",
-              reverted.key(), names(reverted.undone()));
+      context.out().printf("reverted %s: undid %s%n", reverted.key(), names(reverted.undone()));
       return OK;
     }
     if (outcome instanceof RevertOutcome.Conflict conflict) {

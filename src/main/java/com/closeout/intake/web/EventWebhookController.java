@@ -90,9 +90,17 @@ public class EventWebhookController {
           .build();
     }
     Receipt answer = new Receipt(receipt.eventId(), receipt.outcome().name(), receipt.closureId());
-    return ResponseEntity.status(receipt.duplicate() ? HttpStatus.OK : HttpStatus.ACCEPTED)
+    return ResponseEntity.status(isRedelivery(receipt) ? HttpStatus.OK : HttpStatus.ACCEPTED)
         .contentType(MediaType.APPLICATION_JSON)
         .body(answer);
+  }
+
+  /**
+   * 200 only for an event id already accepted. A re-emission with a new id is a new delivery (202)
+   * even though it joins the existing closure: intake then names that closure, a redelivery none.
+   */
+  private static boolean isRedelivery(IntakeReceipt receipt) {
+    return receipt.duplicate() && receipt.closureId() == null;
   }
 
   private static boolean acceptedContentType(String header) {

@@ -94,6 +94,18 @@ class EventWebhookControllerTests {
   }
 
   @Test
+  void reEmissionWithANewIdIsAcceptedWith202ThoughItJoinsTheExistingClosure() throws Exception {
+    IncomingEvent event = event("evt-2");
+    when(reader.read(any())).thenReturn(new ParsedEvent.Valid(event));
+    when(engine.receive(event)).thenReturn(new IntakeReceipt("evt-2", EventOutcome.DUPLICATE, 7L));
+
+    mvc.perform(post(EventWebhookController.PATH).contentType(CLOUDEVENTS_JSON).content(BODY))
+        .andExpect(status().isAccepted())
+        .andExpect(jsonPath("$.outcome").value("DUPLICATE"))
+        .andExpect(jsonPath("$.closureId").value(7));
+  }
+
+  @Test
   void malformedEventAnswers400ProblemNamingTheFieldAndStoresNothing() throws Exception {
     when(reader.read(any()))
         .thenReturn(
