@@ -1,5 +1,7 @@
 package com.closeout.config;
 
+import com.closeout.cli.ScenarioLauncher;
+import com.closeout.evaluation.ScenarioBatch;
 import com.closeout.intake.format.CloudEventJsonReader;
 import com.closeout.propagation.CloseoutEngine;
 import com.closeout.propagation.CloseoutStores;
@@ -62,6 +64,12 @@ public class CloseoutConfiguration {
         StepCommitListener.NONE,
         // java.util.Random is safe to share between the web threads and the worker.
         new Random());
+  }
+
+  /** The {@code scenario} command: each file on fresh sandbox systems and a throw-away schema. */
+  @Bean
+  ScenarioLauncher scenarioLauncher(DataSource dataSource) {
+    return new ScenarioBatch(dataSource)::run;
   }
 
   @Bean
