@@ -14,8 +14,12 @@ public interface CommandContext {
   /** The service for a one-shot command: no web server, no background worker. Quick. */
   Services services();
 
-  /** The whole service: webhook, API and background worker, until {@link #awaitShutdown()}. */
-  Services serve();
+  /**
+   * The whole service: webhook, API and background worker, until {@link #awaitShutdown()}.
+   *
+   * @param workerNow start the background worker at once; else {@link Services#startWorker()}
+   */
+  Services serve(boolean workerNow);
 
   /** Blocks until the served application is stopped (SIGTERM, Ctrl-C). */
   void awaitShutdown();

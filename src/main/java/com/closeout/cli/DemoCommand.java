@@ -28,7 +28,8 @@ final class DemoCommand implements CliCommand {
   @Override
   public int run(List<String> args, CommandContext context) throws UsageException {
     DemoOptions options = parse(args);
-    Services services = options.exit() ? context.services() : context.serve();
+    // The worker waits until the campaign has run: the campaign drains its own work.
+    Services services = options.exit() ? context.services() : context.serve(false);
     Optional<DemoLauncher> launcher = services.find(DemoLauncher.class);
     if (launcher.isEmpty()) {
       context.err().println("closeout demo: this build has no demo campaign");
@@ -39,6 +40,7 @@ final class DemoCommand implements CliCommand {
     if (options.exit()) {
       return status;
     }
+    services.startWorker();
     context.err().println("closeout: demo done; serving on, stop with Ctrl-C");
     context.awaitShutdown();
     return status;

@@ -24,7 +24,7 @@ final class ServeCommand implements CliCommand {
   @Override
   public int run(List<String> args, CommandContext context) throws UsageException {
     Arguments.parse(args, Set.of(), Set.of()).expectPositionals(0, "nothing");
-    context.serve();
+    context.serve(true);
     context.err().println("closeout: serving; stop with Ctrl-C");
     context.awaitShutdown();
     return OK;

@@ -16,6 +16,9 @@ public interface Services {
 
   CloudEventJsonReader eventReader();
 
+  /** Starts the background worker of a served application that was started without it. */
+  void startWorker();
+
   /** An optional collaborator, e.g. the scenario runner, when this build provides one. */
   <T> Optional<T> find(Class<T> type);
 }

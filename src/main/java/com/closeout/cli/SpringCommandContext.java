@@ -1,6 +1,7 @@
 package com.closeout.cli;
 
 import com.closeout.CloseoutApplication;
+import com.closeout.config.WorkerLoop;
 import com.closeout.intake.format.CloudEventJsonReader;
 import com.closeout.propagation.CloseoutEngine;
 import com.closeout.propagation.CloseoutStores;
@@ -43,18 +44,18 @@ final class SpringCommandContext implements CommandContext, AutoCloseable {
   @Override
   public Services services() {
     if (context == null) {
-      context = start(WebApplicationType.NONE, false);
+      context = start(WebApplicationType.NONE, false, false);
     }
     return new SpringServices(context);
   }
 
   @Override
-  public Services serve() {
+  public Services serve(boolean workerNow) {
     if (context != null && !serving) {
       throw new IllegalStateException("a one-shot context is already running");
     }
     if (context == null) {
-      context = start(WebApplicationType.SERVLET, true);
+      context = start(WebApplicationType.SERVLET, true, workerNow);
       serving = true;
     }
     return new SpringServices(context);
@@ -69,7 +70,8 @@ final class SpringCommandContext implements CommandContext, AutoCloseable {
     }
   }
 
-  private ConfigurableApplicationContext start(WebApplicationType type, boolean serve) {
+  private ConfigurableApplicationContext start(
+      WebApplicationType type, boolean serve, boolean workerNow) {
     SpringApplication application = new SpringApplication(CloseoutApplication.class);
     application.setWebApplicationType(type);
     application.setBannerMode(Banner.Mode.OFF);
@@ -81,8 +83,9 @@ final class SpringCommandContext implements CommandContext, AutoCloseable {
             // Quiet console, but loggers keep their levels: scenario runs search the logs.
             : Map.of("logging.threshold.console", "WARN"));
     application.addListeners((ApplicationListener<ContextClosedEvent>) event -> closed.countDown());
-    // A one-shot command never works closures in the background, whatever is configured.
-    String[] args = serve ? new String[0] : new String[] {"--closeout.worker.enabled=false"};
+    // Command-line properties outrank the environment: a one-shot command never works closures in
+    // the background, and a deferred worker waits for startWorker(), whatever is configured.
+    String[] args = workerNow ? new String[0] : new String[] {"--closeout.worker.enabled=false"};
     return application.run(args);
   }
 
@@ -112,6 +115,11 @@ final class SpringCommandContext implements CommandContext, AutoCloseable {
     @Override
     public CloudEventJsonReader eventReader() {
       return context.getBean(CloudEventJsonReader.class);
+    }
+
+    @Override
+    public void startWorker() {
+      context.getBean(WorkerLoop.class).start();
     }
 
     @Override

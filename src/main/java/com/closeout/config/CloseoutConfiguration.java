@@ -1,6 +1,8 @@
 package com.closeout.config;
 
+import com.closeout.cli.DemoLauncher;
 import com.closeout.cli.ScenarioLauncher;
+import com.closeout.evaluation.DemoCampaign;
 import com.closeout.evaluation.ScenarioBatch;
 import com.closeout.intake.format.CloudEventJsonReader;
 import com.closeout.propagation.CloseoutEngine;
@@ -70,6 +72,14 @@ public class CloseoutConfiguration {
   @Bean
   ScenarioLauncher scenarioLauncher(DataSource dataSource) {
     return new ScenarioBatch(dataSource)::run;
+  }
+
+  /** The {@code demo} command: a generated campaign on this store and this sandbox. */
+  @Bean
+  DemoLauncher demoLauncher(
+      DataSource dataSource, SandboxSystems sandbox, EngineProperties engine, Clock clock) {
+    return new DemoCampaignLauncher(
+        new DemoCampaign(dataSource, sandbox, engine.toSettings()), clock);
   }
 
   @Bean

@@ -27,9 +27,16 @@ public class WorkerLoop implements SmartLifecycle {
     this.properties = properties;
   }
 
+  /** {@code closeout.worker.enabled}: whether the worker starts with the application. */
+  @Override
+  public boolean isAutoStartup() {
+    return properties.enabled();
+  }
+
+  /** Starts polling; the demo calls it itself once its campaign has run. */
   @Override
   public synchronized void start() {
-    if (!properties.enabled() || polling != null) {
+    if (polling != null) {
       return;
     }
     try {

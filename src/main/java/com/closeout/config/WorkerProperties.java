@@ -8,7 +8,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 /**
  * {@code closeout.worker.*}: the background worker of {@code serve}.
  *
- * @param enabled whether this instance works closures at all (the one-shot commands turn it off)
+ * @param enabled whether the worker starts with the application (one-shot commands turn it off)
  * @param pollInterval pause between two polls of the due closures
  * @param workerId the lease owner this instance writes; unique per running process
  */

@@ -85,6 +85,7 @@ class CloseoutCliTests {
   void serveStartsTheServiceAndWaitsUntilStopped() {
     assertThat(cli.run(new String[] {"serve"}, context)).isZero();
     assertThat(context.serveStarts).isEqualTo(1);
+    assertThat(context.servedWithWorkerNow).isTrue();
     assertThat(context.shutdownWaits).isEqualTo(1);
   }
 

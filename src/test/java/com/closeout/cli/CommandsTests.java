@@ -221,10 +221,12 @@ class CommandsTests {
   }
 
   @Test
-  void demoWithoutExitServesOnAfterTheReport() {
+  void demoWithoutExitStartsTheWorkerOnlyAfterTheCampaignAndServesOn() {
     context.beans.put(DemoLauncher.class, (DemoLauncher) (options, out, err) -> 0);
     assertThat(run("demo")).isZero();
     assertThat(context.serveStarts).isEqualTo(1);
+    assertThat(context.servedWithWorkerNow).isFalse();
+    assertThat(context.workerStarts).isEqualTo(1);
     assertThat(context.shutdownWaits).isEqualTo(1);
   }
 

@@ -38,6 +38,8 @@ final class FakeCommandContext implements CommandContext, Services {
   Clock clock = Clock.fixed(Instant.parse("2026-11-20T10:00:00Z"), ZoneOffset.UTC);
   int oneShotStarts;
   int serveStarts;
+  int workerStarts;
+  boolean servedWithWorkerNow;
   int shutdownWaits;
 
   private final ByteArrayOutputStream outBytes = new ByteArrayOutputStream();
@@ -70,14 +72,20 @@ final class FakeCommandContext implements CommandContext, Services {
   }
 
   @Override
-  public Services serve() {
+  public Services serve(boolean workerNow) {
     serveStarts++;
+    servedWithWorkerNow = workerNow;
     return this;
   }
 
   @Override
   public void awaitShutdown() {
     shutdownWaits++;
+  }
+
+  @Override
+  public void startWorker() {
+    workerStarts++;
   }
 
   @Override

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.mockito.Mockito.atLeast;
 import static org.mockito.Mockito.mock;
-import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
@@ -68,13 +67,8 @@ class WorkerLoopTests {
   }
 
   @Test
-  void disabledWorkerNeverTouchesTheEngine() {
-    WorkerLoop loop = loop(false);
-
-    loop.start();
-
-    assertThat(loop.isRunning()).isFalse();
-    verify(engine, never()).recoverAfterRestart();
-    verify(engine, never()).runDue();
+  void disabledWorkerDoesNotStartWithTheApplication() {
+    assertThat(loop(false).isAutoStartup()).isFalse();
+    assertThat(loop(true).isAutoStartup()).isTrue();
   }
 }
