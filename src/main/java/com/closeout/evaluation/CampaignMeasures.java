@@ -10,8 +10,8 @@ import com.closeout.domain.Step;
 import com.closeout.domain.TargetSystem;
 import com.closeout.followup.FollowUp;
 import com.closeout.intake.InboxEntry;
-import com.closeout.propagation.Closure;
 import com.closeout.propagation.CloseoutStores;
+import com.closeout.propagation.Closure;
 import com.closeout.sandbox.SandboxSystems;
 import com.closeout.targets.BookkeepingRecord;
 import com.closeout.targets.QueueItem;
@@ -68,8 +68,7 @@ final class CampaignMeasures {
       EscalationId escalation = planned.escalationId();
       Optional<Closure> closure =
           stores.closures().find(new ClosureKey(escalation, planned.version()));
-      boolean completed =
-          closure.map(c -> c.status() == ClosureStatus.COMPLETED).orElse(false);
+      boolean completed = closure.map(c -> c.status() == ClosureStatus.COMPLETED).orElse(false);
       List<FollowUp> followUps =
           closure.map(c -> stores.followUps().forClosure(c.id())).orElse(List.of());
       Map<TargetSystem, Integer> writes = sandbox.writes(escalation);
@@ -116,7 +115,7 @@ final class CampaignMeasures {
       }
       if (planned.kind().isAnomaly()) {
         anomalies++;
-        boolean detected = detected(planned, followUps);
+        boolean detected = detected(planned, followUps, trail);
         if (detected && asExpected) {
           caught++;
         }
@@ -171,7 +170,7 @@ final class CampaignMeasures {
         kinds);
   }
 
-  private boolean detected(PlannedCase planned, List<FollowUp> followUps) {
+  private boolean detected(PlannedCase planned, List<FollowUp> followUps, List<AuditEntry> trail) {
     boolean followUpOk =
         planned
             .kind()
@@ -179,20 +178,28 @@ final class CampaignMeasures {
             .map(reason -> followUps.stream().anyMatch(f -> f.reason() == reason))
             .orElse(true);
     boolean eventOk =
-        planned
-            .kind()
-            .expectedEventOutcome()
-            .map(
-                expected ->
-                    stores
-                        .inbox()
-                        .find(planned.anomalousEventId())
-                        .map(InboxEntry::outcome)
-                        .map(EventOutcome::name)
-                        .filter(expected::equals)
-                        .isPresent())
-            .orElse(true);
+        planned.kind().expectedEventOutcome().map(e -> eventCaught(planned, e, trail)).orElse(true);
     return followUpOk && eventOk;
+  }
+
+  /**
+   * A re-emission under a new id is settled in the inbox; a redelivery of the same id leaves the
+   * first delivery's inbox row alone and is recorded in the audit trail instead.
+   */
+  private boolean eventCaught(PlannedCase planned, String expected, List<AuditEntry> trail) {
+    String eventId = planned.anomalousEventId();
+    boolean settled =
+        stores
+            .inbox()
+            .find(eventId)
+            .map(InboxEntry::outcome)
+            .map(EventOutcome::name)
+            .filter(expected::equals)
+            .isPresent();
+    boolean audited =
+        trail.stream()
+            .anyMatch(e -> eventId.equals(e.eventId()) && e.action().name().equals(expected));
+    return settled || audited;
   }
 
   /**

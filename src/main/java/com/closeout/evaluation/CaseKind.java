@@ -4,9 +4,9 @@ import com.closeout.domain.FollowUpReason;
 import java.util.Optional;
 
 /**
- * The ground truth of one generated case: what the campaign planted, and what Closeout must make
- * of it. A case either should propagate (its closure must end COMPLETED, exactly once) or must
- * not (nothing may be written for it), and an anomaly names how it must be caught.
+ * The ground truth of one generated case: what the campaign planted, and what Closeout must make of
+ * it. A case either should propagate (its closure must end COMPLETED, exactly once) or must not
+ * (nothing may be written for it), and an anomaly names how it must be caught.
  */
 public enum CaseKind {
   CLEAN(true, null, null),

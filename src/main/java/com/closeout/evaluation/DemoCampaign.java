@@ -93,8 +93,7 @@ public final class DemoCampaign {
     }
     drain(engine, clock);
     double seconds = (System.nanoTime() - began) / 1_000_000_000.0;
-    return new CampaignMeasures(stores, sandbox)
-        .measure(seed, runTag, plan, latencies, seconds);
+    return new CampaignMeasures(stores, sandbox).measure(seed, runTag, plan, latencies, seconds);
   }
 
   private List<PlannedCase> plan(int cases, SplittableRandom random, String runTag, Instant t0) {
@@ -211,8 +210,7 @@ public final class DemoCampaign {
         new QueueItem("Q-" + escalation.value(), escalation, episode, QueueItem.OPEN, null, 1));
     for (ArchiveRef ref : recordRefs) {
       String digest =
-          planned.kind() == CaseKind.ARCHIVE_DIGEST_MISMATCH
-                  && ref.kind().equals("CLOSURE_PACKET")
+          planned.kind() == CaseKind.ARCHIVE_DIGEST_MISMATCH && ref.kind().equals("CLOSURE_PACKET")
               ? sha256("tampered:" + ref.uri())
               : ref.sha256();
       sandbox.putArchiveObject(new ArchiveObject(ref.uri(), digest));
