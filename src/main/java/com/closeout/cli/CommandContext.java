@@ -1,0 +1,26 @@
+package com.closeout.cli;
+
+import java.io.PrintStream;
+
+/**
+ * Where a command writes and how it starts the service. Results go to {@link #out()}, everything
+ * else (progress, logs, errors) to {@link #err()}, so {@code --json} output stays one object.
+ */
+public interface CommandContext {
+  PrintStream out();
+
+  PrintStream err();
+
+  /** The service for a one-shot command: no web server, no background worker. Quick. */
+  Services services();
+
+  /**
+   * The whole service: webhook, API and background worker, until {@link #awaitShutdown()}.
+   *
+   * @param workerNow start the background worker at once; else {@link Services#startWorker()}
+   */
+  Services serve(boolean workerNow);
+
+  /** Blocks until the served application is stopped (SIGTERM, Ctrl-C). */
+  void awaitShutdown();
+}

@@ -1,0 +1,130 @@
+package com.closeout.cli;
+
+import com.closeout.CloseoutApplication;
+import com.closeout.config.WorkerLoop;
+import com.closeout.intake.format.CloudEventJsonReader;
+import com.closeout.propagation.CloseoutEngine;
+import com.closeout.propagation.CloseoutStores;
+import java.io.PrintStream;
+import java.time.Clock;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import org.springframework.boot.Banner;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.context.ApplicationListener;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.event.ContextClosedEvent;
+
+/** Starts the Spring application the way each kind of command needs it, at most once. */
+final class SpringCommandContext implements CommandContext, AutoCloseable {
+
+  private final PrintStream out;
+  private final PrintStream err;
+  private final CountDownLatch closed = new CountDownLatch(1);
+  private ConfigurableApplicationContext context;
+  private boolean serving;
+
+  SpringCommandContext(PrintStream out, PrintStream err) {
+    this.out = out;
+    this.err = err;
+  }
+
+  @Override
+  public PrintStream out() {
+    return out;
+  }
+
+  @Override
+  public PrintStream err() {
+    return err;
+  }
+
+  @Override
+  public Services services() {
+    if (context == null) {
+      context = start(WebApplicationType.NONE, false, false);
+    }
+    return new SpringServices(context);
+  }
+
+  @Override
+  public Services serve(boolean workerNow) {
+    if (context != null && !serving) {
+      throw new IllegalStateException("a one-shot context is already running");
+    }
+    if (context == null) {
+      context = start(WebApplicationType.SERVLET, true, workerNow);
+      serving = true;
+    }
+    return new SpringServices(context);
+  }
+
+  @Override
+  public void awaitShutdown() {
+    try {
+      closed.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private ConfigurableApplicationContext start(
+      WebApplicationType type, boolean serve, boolean workerNow) {
+    SpringApplication application = new SpringApplication(CloseoutApplication.class);
+    application.setWebApplicationType(type);
+    application.setBannerMode(Banner.Mode.OFF);
+    application.setLogStartupInfo(serve);
+    // Lowest precedence: the operator's environment and arguments still win.
+    application.setDefaultProperties(
+        serve
+            ? Map.of("closeout.worker.enabled", "true")
+            // Quiet console, but loggers keep their levels: scenario runs search the logs.
+            : Map.of("logging.threshold.console", "WARN"));
+    application.addListeners((ApplicationListener<ContextClosedEvent>) event -> closed.countDown());
+    // Command-line properties outrank the environment: a one-shot command never works closures in
+    // the background, and a deferred worker waits for startWorker(), whatever is configured.
+    String[] args = workerNow ? new String[0] : new String[] {"--closeout.worker.enabled=false"};
+    return application.run(args);
+  }
+
+  @Override
+  public void close() {
+    if (context != null && context.isActive()) {
+      context.close();
+    }
+  }
+
+  private record SpringServices(ConfigurableApplicationContext context) implements Services {
+    @Override
+    public CloseoutEngine engine() {
+      return context.getBean(CloseoutEngine.class);
+    }
+
+    @Override
+    public CloseoutStores stores() {
+      return context.getBean(CloseoutStores.class);
+    }
+
+    @Override
+    public Clock clock() {
+      return context.getBean(Clock.class);
+    }
+
+    @Override
+    public CloudEventJsonReader eventReader() {
+      return context.getBean(CloudEventJsonReader.class);
+    }
+
+    @Override
+    public void startWorker() {
+      context.getBean(WorkerLoop.class).start();
+    }
+
+    @Override
+    public <T> Optional<T> find(Class<T> type) {
+      return Optional.ofNullable(context.getBeanProvider(type).getIfAvailable());
+    }
+  }
+}

@@ -1,0 +1,106 @@
+package com.closeout.config;
+
+import com.closeout.cli.DemoLauncher;
+import com.closeout.cli.ScenarioLauncher;
+import com.closeout.evaluation.DemoCampaign;
+import com.closeout.evaluation.ScenarioBatch;
+import com.closeout.intake.format.CloudEventJsonReader;
+import com.closeout.propagation.CloseoutEngine;
+import com.closeout.propagation.CloseoutStores;
+import com.closeout.propagation.StepCommitListener;
+import com.closeout.propagation.jdbc.JdbcCloseoutStores;
+import com.closeout.sandbox.SandboxSystems;
+import com.closeout.targets.TargetPorts;
+import java.time.Clock;
+import java.util.Random;
+import javax.sql.DataSource;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.scheduling.TaskScheduler;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
+
+/** Assembles the Spring-free engine from its ports; the only place the service is wired. */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties({
+  EngineProperties.class,
+  WorkerProperties.class,
+  IntakeProperties.class
+})
+public class CloseoutConfiguration {
+
+  @Bean
+  Clock clock() {
+    return Clock.systemUTC();
+  }
+
+  @Bean
+  CloseoutStores closeoutStores(DataSource dataSource) {
+    return JdbcCloseoutStores.create(dataSource);
+  }
+
+  /** Until real connectors exist, the service talks to the in-memory sandbox systems. */
+  @Bean
+  SandboxSystems sandboxSystems() {
+    return new SandboxSystems();
+  }
+
+  @Bean
+  TargetPorts targetPorts(SandboxSystems sandbox) {
+    return sandbox.ports();
+  }
+
+  @Bean
+  CloseoutEngine closeoutEngine(
+      TargetPorts ports,
+      CloseoutStores stores,
+      Clock clock,
+      EngineProperties engine,
+      WorkerProperties worker) {
+    return new CloseoutEngine(
+        ports,
+        stores,
+        clock,
+        engine.toSettings(),
+        worker.workerId(),
+        StepCommitListener.NONE,
+        // java.util.Random is safe to share between the web threads and the worker.
+        new Random());
+  }
+
+  /** The {@code scenario} command: each file on fresh sandbox systems and a throw-away schema. */
+  @Bean
+  ScenarioLauncher scenarioLauncher(DataSource dataSource) {
+    return new ScenarioBatch(dataSource)::run;
+  }
+
+  /** The {@code demo} command: a generated campaign on this store and this sandbox. */
+  @Bean
+  DemoLauncher demoLauncher(
+      DataSource dataSource, SandboxSystems sandbox, EngineProperties engine, Clock clock) {
+    return new DemoCampaignLauncher(
+        new DemoCampaign(dataSource, sandbox, engine.toSettings()), clock);
+  }
+
+  @Bean
+  CloudEventJsonReader cloudEventJsonReader() {
+    return new CloudEventJsonReader();
+  }
+
+  /** One thread: a worker polls, it does not fan out; other instances add parallelism. */
+  @Bean
+  TaskScheduler closeoutWorkerScheduler() {
+    ThreadPoolTaskScheduler scheduler = new ThreadPoolTaskScheduler();
+    scheduler.setPoolSize(1);
+    scheduler.setThreadNamePrefix("closeout-worker-");
+    scheduler.setWaitForTasksToCompleteOnShutdown(true);
+    scheduler.setAwaitTerminationSeconds(30);
+    return scheduler;
+  }
+
+  @Bean
+  WorkerLoop workerLoop(
+      CloseoutEngine engine, TaskScheduler closeoutWorkerScheduler, WorkerProperties worker) {
+    return new WorkerLoop(engine, closeoutWorkerScheduler, worker);
+  }
+}
