@@ -60,7 +60,7 @@ public final class EventIntake {
       audit.append(
           AuditRecord.of(eventId, escalation, version, AuditAction.DUPLICATE)
               .detail("event id already accepted"));
-      return new IntakeReceipt(eventId, EventOutcome.DUPLICATE, null);
+      return IntakeReceipt.redelivered(eventId);
     }
     audit.append(
         AuditRecord.of(eventId, escalation, version, AuditAction.RECEIVED).detail(event.type()));
@@ -68,7 +68,7 @@ public final class EventIntake {
       audit.append(
           AuditRecord.of(eventId, escalation, null, AuditAction.IGNORED)
               .detail("type " + event.type() + " starts no work"));
-      return new IntakeReceipt(eventId, EventOutcome.IGNORED, null);
+      return IntakeReceipt.of(eventId, EventOutcome.IGNORED, null);
     }
     Optional<Closure> started =
         closures.insertIfAbsent(new NewClosure(finalized.get(), clock.instant()));
@@ -78,9 +78,9 @@ public final class EventIntake {
       audit.append(
           AuditRecord.of(eventId, escalation, version, AuditAction.DUPLICATE)
               .detail("closure for this version already exists; it goes on as it is"));
-      return new IntakeReceipt(eventId, EventOutcome.DUPLICATE, existing);
+      return IntakeReceipt.of(eventId, EventOutcome.DUPLICATE, existing);
     }
     inbox.settle(eventId, EventOutcome.CLOSURE_STARTED, started.get().id());
-    return new IntakeReceipt(eventId, EventOutcome.CLOSURE_STARTED, started.get().id());
+    return IntakeReceipt.of(eventId, EventOutcome.CLOSURE_STARTED, started.get().id());
   }
 }

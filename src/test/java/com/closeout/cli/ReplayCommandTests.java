@@ -37,9 +37,8 @@ class ReplayCommandTests {
     reads("{\"a\":1}", new ParsedEvent.Valid(event("evt-1")));
     reads("{\"b\":2}", new ParsedEvent.Valid(event("evt-2")));
     when(context.engine.receive(event("evt-1")))
-        .thenReturn(new IntakeReceipt("evt-1", EventOutcome.IGNORED, null));
-    when(context.engine.receive(event("evt-2")))
-        .thenReturn(new IntakeReceipt("evt-2", EventOutcome.DUPLICATE, null));
+        .thenReturn(IntakeReceipt.of("evt-1", EventOutcome.IGNORED, null));
+    when(context.engine.receive(event("evt-2"))).thenReturn(IntakeReceipt.redelivered("evt-2"));
     when(context.engine.nextDueAt()).thenReturn(Optional.empty());
 
     assertThat(cli.run(new String[] {"replay", file.toString()}, context)).isZero();

@@ -100,7 +100,7 @@ public class EventWebhookController {
    * even though it joins the existing closure: intake then names that closure, a redelivery none.
    */
   private static boolean isRedelivery(IntakeReceipt receipt) {
-    return receipt.duplicate() && receipt.closureId() == null;
+    return receipt.redelivery();
   }
 
   private static boolean acceptedContentType(String header) {

@@ -56,7 +56,7 @@ class EventWebhookControllerTests {
     IncomingEvent event = event("evt-1");
     when(reader.read(any())).thenReturn(new ParsedEvent.Valid(event));
     when(engine.receive(event))
-        .thenReturn(new IntakeReceipt("evt-1", EventOutcome.CLOSURE_STARTED, 7L));
+        .thenReturn(IntakeReceipt.of("evt-1", EventOutcome.CLOSURE_STARTED, 7L));
 
     mvc.perform(post(EventWebhookController.PATH).contentType(CLOUDEVENTS_JSON).content(BODY))
         .andExpect(status().isAccepted())
@@ -70,7 +70,7 @@ class EventWebhookControllerTests {
   void plainJsonContentTypeIsAcceptedToo() throws Exception {
     IncomingEvent event = event("evt-2");
     when(reader.read(any())).thenReturn(new ParsedEvent.Valid(event));
-    when(engine.receive(event)).thenReturn(new IntakeReceipt("evt-2", EventOutcome.IGNORED, null));
+    when(engine.receive(event)).thenReturn(IntakeReceipt.of("evt-2", EventOutcome.IGNORED, null));
 
     mvc.perform(
             post(EventWebhookController.PATH)
@@ -84,8 +84,7 @@ class EventWebhookControllerTests {
   void redeliveredEventIdAnswers200AsDuplicate() throws Exception {
     IncomingEvent event = event("evt-1");
     when(reader.read(any())).thenReturn(new ParsedEvent.Valid(event));
-    when(engine.receive(event))
-        .thenReturn(new IntakeReceipt("evt-1", EventOutcome.DUPLICATE, null));
+    when(engine.receive(event)).thenReturn(IntakeReceipt.redelivered("evt-1"));
 
     mvc.perform(post(EventWebhookController.PATH).contentType(CLOUDEVENTS_JSON).content(BODY))
         .andExpect(status().isOk())
@@ -97,7 +96,7 @@ class EventWebhookControllerTests {
   void reEmissionWithANewIdIsAcceptedWith202ThoughItJoinsTheExistingClosure() throws Exception {
     IncomingEvent event = event("evt-2");
     when(reader.read(any())).thenReturn(new ParsedEvent.Valid(event));
-    when(engine.receive(event)).thenReturn(new IntakeReceipt("evt-2", EventOutcome.DUPLICATE, 7L));
+    when(engine.receive(event)).thenReturn(IntakeReceipt.of("evt-2", EventOutcome.DUPLICATE, 7L));
 
     mvc.perform(post(EventWebhookController.PATH).contentType(CLOUDEVENTS_JSON).content(BODY))
         .andExpect(status().isAccepted())
