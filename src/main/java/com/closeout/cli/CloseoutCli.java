@@ -32,6 +32,7 @@ public final class CloseoutCli {
             new ScenarioCommand(),
             new ReplayCommand(),
             new AuditCommand(),
+            new ReconcileCommand(),
             new FollowUpsCommand(),
             new RevertCommand()));
   }

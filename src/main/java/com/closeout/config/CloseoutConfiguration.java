@@ -1,5 +1,6 @@
 package com.closeout.config;
 
+import com.closeout.audit.DriftReconciliation;
 import com.closeout.cli.DemoLauncher;
 import com.closeout.cli.ScenarioLauncher;
 import com.closeout.evaluation.DemoCampaign;
@@ -25,7 +26,8 @@ import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 @EnableConfigurationProperties({
   EngineProperties.class,
   WorkerProperties.class,
-  IntakeProperties.class
+  IntakeProperties.class,
+  ReconciliationProperties.class
 })
 public class CloseoutConfiguration {
 
@@ -35,8 +37,8 @@ public class CloseoutConfiguration {
   }
 
   @Bean
-  CloseoutStores closeoutStores(DataSource dataSource) {
-    return JdbcCloseoutStores.create(dataSource);
+  CloseoutStores closeoutStores(DataSource dataSource, Clock clock) {
+    return JdbcCloseoutStores.create(dataSource, clock);
   }
 
   /** Until real connectors exist, the service talks to the in-memory sandbox systems. */
@@ -96,6 +98,25 @@ public class CloseoutConfiguration {
     scheduler.setWaitForTasksToCompleteOnShutdown(true);
     scheduler.setAwaitTerminationSeconds(30);
     return scheduler;
+  }
+
+  @Bean
+  DriftReconciliation driftReconciliation(TargetPorts ports, CloseoutStores stores, Clock clock) {
+    return new DriftReconciliation(
+        ports, stores.closures(), stores.audit(), stores.transactions(), clock);
+  }
+
+  @Bean
+  ReconciliationLoop reconciliationLoop(
+      DriftReconciliation reconciliation,
+      ReconciliationProperties properties,
+      WorkerProperties worker,
+      Clock clock) {
+    ThreadPoolTaskScheduler scheduler = new ThreadPoolTaskScheduler();
+    scheduler.setPoolSize(1);
+    scheduler.setThreadNamePrefix("closeout-reconciliation-");
+    scheduler.initialize();
+    return new ReconciliationLoop(reconciliation, scheduler, properties, worker, clock);
   }
 
   @Bean
