@@ -33,6 +33,14 @@ public interface ClosureStore {
   /** PENDING closures due at {@code now}, soonest first. */
   List<Closure> due(Instant now, int limit);
 
+  /**
+   * Claim and fetch in one statement: leases up to {@code limit} PENDING closures due at {@code
+   * now} to {@code owner} (status RUNNING), soonest first, at most one per escalation and none of
+   * an escalation already leased; rows another claimer has locked are skipped. A race with another
+   * instance over the same escalation yields an empty batch, never a second lease.
+   */
+  List<Closure> claimDue(Instant now, String owner, Instant leaseUntil, int limit);
+
   /** When the soonest PENDING closure falls due, if any. */
   Optional<Instant> nextDueAt();
 

@@ -25,8 +25,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,6 +59,7 @@ public final class ClosureWorker {
   private final String workerId;
   private final StepCommitListener listener;
   private final String coordinatorName;
+  private final Executor parallel;
 
   ClosureWorker(
       CloseoutStores stores,
@@ -70,7 +72,8 @@ public final class ClosureWorker {
       Clock clock,
       String workerId,
       StepCommitListener listener,
-      String coordinatorName) {
+      String coordinatorName,
+      Executor parallel) {
     this.closures = stores.closures();
     this.inbox = stores.inbox();
     this.followUps = stores.followUps();
@@ -87,35 +90,39 @@ public final class ClosureWorker {
     this.workerId = workerId;
     this.listener = listener;
     this.coordinatorName = coordinatorName;
+    this.parallel = parallel;
   }
 
-  /** Works every closure due now until none is; returns how many claims were worked. */
+  /**
+   * Works every closure due now until none is; returns how many claims were worked. Claims come in
+   * batches (one statement); with an executor, a batch's closures overlap their target I/O.
+   */
   int runDue() {
     closures.releaseExpiredLeases(clock.instant());
     int worked = 0;
     for (int round = 0; round < MAX_ROUNDS; round++) {
       Instant now = clock.instant();
-      List<Closure> due = closures.due(now, settings.batchSize());
-      if (due.isEmpty()) {
+      List<Closure> batch =
+          closures.claimDue(now, workerId, now.plus(settings.lease()), settings.batchSize());
+      if (batch.isEmpty()) {
         return worked;
       }
-      boolean claimedAny = false;
-      for (Closure candidate : due) {
-        Optional<Closure> claimed =
-            closures.claim(
-                candidate, ClosureStatus.RUNNING, workerId, clock.instant().plus(settings.lease()));
-        if (claimed.isPresent()) {
-          claimedAny = true;
-          worked++;
-          work(claimed.get());
-        }
-      }
-      if (!claimedAny) {
-        // Everything due is held by another worker (same escalation): nothing to do here now.
-        return worked;
-      }
+      workAll(batch);
+      worked += batch.size();
     }
     throw new IllegalStateException("worker did not settle after " + MAX_ROUNDS + " rounds");
+  }
+
+  private void workAll(List<Closure> batch) {
+    if (parallel == null || batch.size() == 1) {
+      batch.forEach(this::work);
+      return;
+    }
+    CompletableFuture<?>[] running =
+        batch.stream()
+            .map(closure -> CompletableFuture.runAsync(() -> work(closure), parallel))
+            .toArray(CompletableFuture[]::new);
+    CompletableFuture.allOf(running).join();
   }
 
   private void work(Closure closure) {
