@@ -10,12 +10,19 @@ import java.util.Optional;
  */
 public enum CaseKind {
   CLEAN(true, null, null),
-  /** Clean, plus a transient fault on one target while it runs. */
+  /** Clean, plus transient faults on its targets while it runs. */
   CLEAN_WITH_FAULT(true, null, null),
+  /** Clean, but its event is delivered only after later cases have run. */
+  LATE_DELIVERY(true, null, null),
   DUPLICATE_DELIVERY(true, null, "DUPLICATE"),
   REEMISSION_NEW_ID(true, null, "DUPLICATE"),
   /** An old version's event arrives after the newer version completed. */
   STALE_VERSION(true, null, "STALE"),
+  /**
+   * A later version's event is delivered before the earlier one's: the later closure completes and
+   * the earlier one writes nothing (STALE, or DISPOSITION_SUPERSEDED while the later one runs).
+   */
+  REORDERED(true, null, null),
   OUT_OF_SCOPE_REQUEST(true, FollowUpReason.OUT_OF_SCOPE_REQUEST, null),
   NON_FINALIZED_TYPE(false, null, "IGNORED"),
   SUPERSEDED(false, FollowUpReason.DISPOSITION_SUPERSEDED, null),
@@ -28,7 +35,14 @@ public enum CaseKind {
   MAPPING_MISSING(false, FollowUpReason.MAPPING_MISSING, null),
   ARCHIVE_DIGEST_MISMATCH(false, FollowUpReason.ARCHIVE_MISMATCH, null),
   /** Finalized at the source, but the event never arrives: reconciliation must report it. */
-  LOST_EVENT(false, null, null);
+  LOST_EVENT(false, null, null),
+  /**
+   * The record is reopened at the source while the closure waits for a retry delay: nothing may be
+   * written for the escalation after the change, and the closure must stop with REOPENED.
+   */
+  REOPENED_MID_FLIGHT(false, FollowUpReason.REOPENED, null),
+  /** As {@link #REOPENED_MID_FLIGHT}, but a newer version is finalized during the wait. */
+  SUPERSEDED_MID_FLIGHT(false, FollowUpReason.DISPOSITION_SUPERSEDED, null);
 
   private final boolean propagates;
   private final FollowUpReason expectedFollowUp;
@@ -46,7 +60,17 @@ public enum CaseKind {
   }
 
   public boolean isAnomaly() {
-    return this != CLEAN && this != CLEAN_WITH_FAULT;
+    return this != CLEAN && this != CLEAN_WITH_FAULT && this != LATE_DELIVERY;
+  }
+
+  /** Changes the source record while its closure waits for a retry (see {@link #midFlight}). */
+  public boolean midFlight() {
+    return this == REOPENED_MID_FLIGHT || this == SUPERSEDED_MID_FLIGHT;
+  }
+
+  /** Only planned by the chaos profile: delivery disorder and mid-flight changes. */
+  public boolean chaosOnly() {
+    return this == LATE_DELIVERY || this == REORDERED || midFlight();
   }
 
   /** Caught by reconciliation (drift) rather than by a follow-up or an event outcome. */

@@ -22,8 +22,6 @@ import com.closeout.propagation.jdbc.StoreSchemas;
 import com.closeout.sandbox.SandboxSystems;
 import com.closeout.targets.BookkeepingRecord;
 import com.closeout.targets.QueueItem;
-import java.sql.ResultSet;
-import java.sql.ResultSetMetaData;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -40,7 +38,6 @@ import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import javax.sql.DataSource;
-import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
  * Runs a scenario (SPEC §7) against the sandbox systems and a throw-away store schema, on a
@@ -386,41 +383,9 @@ public final class ScenarioRunner {
 
     /** Every column of every row of the run's schema, except the tables read through ports. */
     private List<String> otherStoreRows() {
-      JdbcClient jdbc = JdbcClient.create(schema.dataSource());
-      List<String> tables =
-          jdbc.sql(
-                  """
-                  SELECT table_name FROM information_schema.tables
-                  WHERE table_schema = ? AND table_type = 'BASE TABLE'
-                  """)
-              .param(schema.name())
-              .query(String.class)
-              .list();
-      List<String> texts = new ArrayList<>();
-      for (String table : tables) {
-        if (Set.of("audit_entries", "follow_ups").contains(table)) {
-          continue;
-        }
-        jdbc.sql("SELECT * FROM " + quoted(schema.name()) + "." + quoted(table))
-            .query(
-                (ResultSet rows) -> {
-                  ResultSetMetaData meta = rows.getMetaData();
-                  while (rows.next()) {
-                    for (int column = 1; column <= meta.getColumnCount(); column++) {
-                      String value = rows.getString(column);
-                      if (value != null) {
-                        texts.add(value);
-                      }
-                    }
-                  }
-                });
-      }
-      return texts;
+      return StoreRows.texts(
+          schema.dataSource(), schema.name(), List.of("audit_entries", "follow_ups"));
     }
-  }
-
-  private static String quoted(String identifier) {
-    return "\"" + identifier.replace("\"", "\"\"") + "\"";
   }
 
   /** The report's name for a closure's state (SPEC §7.2), our extra states by their own name. */
