@@ -29,6 +29,7 @@ public final class CloseoutCli {
         List.of(
             new ServeCommand(),
             new DemoCommand(),
+            new EvaluateCommand(),
             new ScenarioCommand(),
             new ReplayCommand(),
             new AuditCommand(),

@@ -2,8 +2,10 @@ package com.closeout.config;
 
 import com.closeout.audit.DriftReconciliation;
 import com.closeout.cli.DemoLauncher;
+import com.closeout.cli.EvaluationLauncher;
 import com.closeout.cli.ScenarioLauncher;
 import com.closeout.evaluation.DemoCampaign;
+import com.closeout.evaluation.Evaluation;
 import com.closeout.evaluation.ScenarioBatch;
 import com.closeout.intake.format.CloudEventJsonReader;
 import com.closeout.propagation.CloseoutEngine;
@@ -100,6 +102,12 @@ public class CloseoutConfiguration {
       DataSource dataSource, SandboxSystems sandbox, EngineProperties engine, Clock clock) {
     return new DemoCampaignLauncher(
         new DemoCampaign(dataSource, sandbox, engine.toSettings()), clock);
+  }
+
+  /** The {@code evaluate} command: seeded campaigns, each on a throw-away schema of this store. */
+  @Bean
+  EvaluationLauncher evaluationLauncher(DataSource dataSource, EngineProperties engine) {
+    return new EvaluationCampaignLauncher(new Evaluation(dataSource, engine.toSettings()));
   }
 
   @Bean
