@@ -190,9 +190,18 @@ public final class ClosureWorker {
   /** One external step for every closure that needs it: plan, make priors durable, write. */
   private void runStep(Step step, List<ClosureRun> due) {
     List<StepPlan> plans = concurrently(due, run -> plan(step, run));
+    // A notice has no prior values: when nothing was settled or needs recording, skip the commit.
+    List<ClosureRun> recording =
+        due.stream()
+            .filter(
+                run -> {
+                  StepPlan plan = plans.get(due.indexOf(run));
+                  return !(plan instanceof StepPlan.Write write) || !write.prior().isEmpty();
+                })
+            .toList();
     group(
         step + " plans",
-        due,
+        recording,
         run -> {
           StepPlan plan = plans.get(due.indexOf(run));
           if (plan instanceof StepPlan.Write write) {
