@@ -4,12 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.when;
 
+import com.closeout.evaluation.SimulatedClock;
 import com.closeout.propagation.CloseoutEngine;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -18,7 +16,7 @@ import org.junit.jupiter.api.Test;
 class ForegroundWorkerTests {
 
   private final CloseoutEngine engine = mock(CloseoutEngine.class);
-  private final MovableClock clock = new MovableClock(Instant.parse("2026-11-20T10:00:00Z"));
+  private final SimulatedClock clock = new SimulatedClock(Instant.parse("2026-11-20T10:00:00Z"));
   private final List<Duration> pauses = new ArrayList<>();
   private final ForegroundWorker worker =
       new ForegroundWorker(
@@ -26,12 +24,12 @@ class ForegroundWorkerTests {
           clock,
           duration -> {
             pauses.add(duration);
-            clock.now = clock.now.plus(duration);
+            clock.advanceTo(clock.instant().plus(duration));
           });
 
   @Test
   void waitsOutARetryDelayWithinPatienceThenStopsWhenIdle() {
-    Instant retryAt = clock.now.plusSeconds(4);
+    Instant retryAt = clock.instant().plusSeconds(4);
     when(engine.runDue()).thenReturn(2, 1);
     when(engine.nextDueAt()).thenReturn(Optional.of(retryAt), Optional.empty());
 
@@ -44,7 +42,7 @@ class ForegroundWorkerTests {
 
   @Test
   void leavesARetryBeyondPatienceForServe() {
-    Instant retryAt = clock.now.plusSeconds(600);
+    Instant retryAt = clock.instant().plusSeconds(600);
     when(engine.runDue()).thenReturn(1);
     when(engine.nextDueAt()).thenReturn(Optional.of(retryAt));
 
@@ -52,28 +50,5 @@ class ForegroundWorkerTests {
 
     assertThat(pauses).isEmpty();
     assertThat(result.waitingUntil()).contains(retryAt);
-  }
-
-  private static final class MovableClock extends Clock {
-    Instant now;
-
-    MovableClock(Instant now) {
-      this.now = now;
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
   }
 }

@@ -7,16 +7,14 @@ import com.closeout.domain.ClosureKey;
 import com.closeout.domain.ClosureStatus;
 import com.closeout.domain.Step;
 import com.closeout.domain.TargetSystem;
+import com.closeout.evaluation.SimulatedClock;
 import com.closeout.propagation.jdbc.IsolatedSchema;
 import com.closeout.propagation.jdbc.JdbcCloseoutStores;
 import com.closeout.sandbox.FaultKind;
 import com.closeout.sandbox.SandboxSystems;
 import com.closeout.testsupport.CleanEscalation;
 import com.closeout.testsupport.TestDatabase;
-import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -39,7 +37,7 @@ class ClosureWorkerBatchIntegrationTests {
           TargetSystem.QUEUE, 1,
           TargetSystem.NOTIFICATION, 1);
 
-  private final MovableClock clock = new MovableClock(Instant.parse("2026-11-20T11:00:00Z"));
+  private final SimulatedClock clock = new SimulatedClock(Instant.parse("2026-11-20T11:00:00Z"));
   private IsolatedSchema schema;
   private CloseoutStores stores;
   private SandboxSystems sandbox;
@@ -107,7 +105,7 @@ class ClosureWorkerBatchIntegrationTests {
       if (next.isEmpty()) {
         return;
       }
-      clock.moveTo(next.get());
+      clock.advanceTo(next.get());
     }
     throw new AssertionError("did not drain");
   }
@@ -176,33 +174,4 @@ class ClosureWorkerBatchIntegrationTests {
   }
 
   private static final class KilledWorker extends Error {}
-
-  private static final class MovableClock extends Clock {
-    private volatile Instant now;
-
-    MovableClock(Instant start) {
-      now = start;
-    }
-
-    void moveTo(Instant instant) {
-      if (instant.isAfter(now)) {
-        now = instant;
-      }
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-  }
 }
