@@ -14,6 +14,9 @@ import com.closeout.sandbox.SandboxSystems;
 import com.closeout.targets.TargetPorts;
 import java.time.Clock;
 import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
@@ -58,7 +61,8 @@ public class CloseoutConfiguration {
       CloseoutStores stores,
       Clock clock,
       EngineProperties engine,
-      WorkerProperties worker) {
+      WorkerProperties worker,
+      ExecutorService closureExecutor) {
     return new CloseoutEngine(
         ports,
         stores,
@@ -67,7 +71,21 @@ public class CloseoutConfiguration {
         worker.workerId(),
         StepCommitListener.NONE,
         // java.util.Random is safe to share between the web threads and the worker.
-        new Random());
+        new Random(),
+        worker.parallelism() > 1 ? closureExecutor : null);
+  }
+
+  /** Works the closures of one claimed batch at once, so a slow target's latency overlaps. */
+  @Bean(destroyMethod = "shutdown")
+  ExecutorService closureExecutor(WorkerProperties worker) {
+    AtomicInteger threads = new AtomicInteger();
+    return Executors.newFixedThreadPool(
+        worker.parallelism(),
+        task -> {
+          Thread thread = new Thread(task, "closeout-closure-" + threads.incrementAndGet());
+          thread.setDaemon(true);
+          return thread;
+        });
   }
 
   /** The {@code scenario} command: each file on fresh sandbox systems and a throw-away schema. */

@@ -11,16 +11,23 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param enabled whether the worker starts with the application (one-shot commands turn it off)
  * @param pollInterval pause between two polls of the due closures
  * @param workerId the lease owner this instance writes; unique per running process
+ * @param parallelism closures of one claimed batch worked at once, so slow targets overlap
  */
 @ConfigurationProperties("closeout.worker")
-public record WorkerProperties(Boolean enabled, Duration pollInterval, String workerId) {
+public record WorkerProperties(
+    Boolean enabled, Duration pollInterval, String workerId, Integer parallelism) {
 
   public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(1);
+  public static final int DEFAULT_PARALLELISM = 8;
 
   public WorkerProperties {
     enabled = enabled == null || enabled;
     pollInterval = pollInterval == null ? DEFAULT_POLL_INTERVAL : pollInterval;
     workerId = workerId == null || workerId.isBlank() ? defaultWorkerId() : workerId.strip();
+    parallelism = parallelism == null ? DEFAULT_PARALLELISM : parallelism;
+    if (parallelism < 1) {
+      throw new IllegalArgumentException("closeout.worker.parallelism must be at least 1");
+    }
     if (pollInterval.isNegative() || pollInterval.isZero()) {
       throw new IllegalArgumentException("closeout.worker.poll-interval must be positive");
     }

@@ -13,6 +13,7 @@ import com.closeout.verification.SourceVerifier;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.concurrent.Executor;
 import java.util.random.RandomGenerator;
 
 /**
@@ -37,6 +38,22 @@ public final class CloseoutEngine {
       String workerId,
       StepCommitListener listener,
       RandomGenerator jitter) {
+    this(ports, stores, clock, settings, workerId, listener, jitter, null);
+  }
+
+  /**
+   * @param parallel runs the closures of one claimed batch concurrently, so their target I/O
+   *     overlaps; {@code null} works them one after another in the calling thread
+   */
+  public CloseoutEngine(
+      TargetPorts ports,
+      CloseoutStores stores,
+      Clock clock,
+      EngineSettings settings,
+      String workerId,
+      StepCommitListener listener,
+      RandomGenerator jitter,
+      Executor parallel) {
     this.stores = stores;
     this.clock = clock;
     this.workerId = workerId;
@@ -62,7 +79,8 @@ public final class CloseoutEngine {
             clock,
             workerId,
             listener,
-            ports.coordinator().name());
+            ports.coordinator().name(),
+            parallel);
     this.reverts =
         new RevertService(
             ports, closures, stores.transactions(), auditor, raiser, settings, clock, workerId);

@@ -7,7 +7,9 @@ import com.closeout.domain.Step;
 import com.closeout.domain.StepStatus;
 import com.closeout.domain.TargetSnapshot;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -33,6 +35,14 @@ public interface ClosureStore {
   /** PENDING closures due at {@code now}, soonest first. */
   List<Closure> due(Instant now, int limit);
 
+  /**
+   * Claim and fetch in one statement: leases up to {@code limit} PENDING closures due at {@code
+   * now} to {@code owner} (status RUNNING), soonest first, at most one per escalation and none of
+   * an escalation already leased; rows another claimer has locked are skipped. A race with another
+   * instance over the same escalation yields an empty batch, never a second lease.
+   */
+  List<Closure> claimDue(Instant now, String owner, Instant leaseUntil, int limit);
+
   /** When the soonest PENDING closure falls due, if any. */
   Optional<Instant> nextDueAt();
 
@@ -53,6 +63,9 @@ public interface ClosureStore {
   int releaseExpiredLeases(Instant now);
 
   List<StepProgress> steps(long closureId);
+
+  /** The steps of several closures in one query, keyed by closure id. */
+  Map<Long, List<StepProgress>> stepsOf(Collection<Long> closureIds);
 
   /** Records what the targets held before the step wrote, unless already recorded. */
   StepProgress recordPrior(StepProgress step, List<TargetSnapshot> prior);

@@ -30,7 +30,7 @@ class WorkerLoopTests {
 
   private WorkerLoop loop(boolean enabled) {
     return new WorkerLoop(
-        engine, scheduler, new WorkerProperties(enabled, Duration.ofMillis(10), "test-worker"));
+        engine, scheduler, new WorkerProperties(enabled, Duration.ofMillis(10), "test-worker", 1));
   }
 
   @Test

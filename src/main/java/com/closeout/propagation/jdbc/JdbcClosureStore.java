@@ -27,8 +27,12 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import javax.sql.DataSource;
@@ -172,6 +176,58 @@ public final class JdbcClosureStore implements ClosureStore {
   }
 
   @Override
+  public List<Closure> claimDue(Instant now, String owner, Instant leaseUntil, int limit) {
+    Objects.requireNonNull(owner, "owner");
+    try {
+      return nested.execute(
+          status ->
+              jdbc
+                  .sql(
+                      """
+                      WITH candidates AS (
+                          SELECT DISTINCT ON (c.escalation_id) c.id
+                            FROM closures c
+                           WHERE c.status = 'PENDING' AND c.next_attempt_at <= :now
+                             AND NOT EXISTS (
+                                 SELECT 1 FROM closures o
+                                  WHERE o.escalation_id = c.escalation_id
+                                    AND o.status IN ('RUNNING', 'REVERTING'))
+                           ORDER BY c.escalation_id, c.next_attempt_at, c.id
+                      ), picked AS (
+                          SELECT id FROM closures
+                           WHERE id IN (SELECT id FROM candidates)
+                           ORDER BY next_attempt_at, id
+                           LIMIT :limit
+                             FOR UPDATE SKIP LOCKED
+                      )
+                      UPDATE closures
+                         SET status = 'RUNNING', lease_owner = :owner, lease_until = :leaseUntil,
+                             revision = revision + 1, updated_at = :updatedAt
+                       WHERE id IN (SELECT id FROM picked) AND status = 'PENDING'
+                      RETURNING *
+                      """)
+                  .param("now", timestamp(now))
+                  .param("owner", owner)
+                  .param("leaseUntil", timestamp(leaseUntil))
+                  .param("updatedAt", timestamp(clock.instant()))
+                  .param("limit", limit)
+                  .query(JdbcClosureStore::closure)
+                  .list()
+                  .stream()
+                  .sorted(
+                      java.util.Comparator.comparing(Closure::nextAttemptAt)
+                          .thenComparingLong(Closure::id))
+                  .toList());
+    } catch (DataIntegrityViolationException e) {
+      if (StoreColumns.isUniqueViolation(e)) {
+        // Another instance leased a closure of one of these escalations at the same moment.
+        return List.of();
+      }
+      throw e;
+    }
+  }
+
+  @Override
   public Optional<Instant> nextDueAt() {
     return jdbc.sql("SELECT min(next_attempt_at) AS due FROM closures WHERE status = 'PENDING'")
         .query((rs, n) -> Optional.ofNullable(instant(rs, "due")))
@@ -309,6 +365,26 @@ public final class JdbcClosureStore implements ClosureStore {
         .param("id", closureId)
         .query(JdbcClosureStore::step)
         .list();
+  }
+
+  @Override
+  public Map<Long, List<StepProgress>> stepsOf(Collection<Long> closureIds) {
+    Map<Long, List<StepProgress>> byClosure = new LinkedHashMap<>();
+    closureIds.forEach(id -> byClosure.put(id, new ArrayList<>()));
+    if (closureIds.isEmpty()) {
+      return byClosure;
+    }
+    jdbc.sql(
+            """
+            SELECT * FROM closure_steps
+             WHERE closure_id = ANY(:ids)
+             ORDER BY closure_id, step_order
+            """)
+        .param("ids", closureIds.toArray(Long[]::new))
+        .query(JdbcClosureStore::step)
+        .list()
+        .forEach(step -> byClosure.get(step.closureId()).add(step));
+    return byClosure;
   }
 
   @Override

@@ -443,6 +443,79 @@ class JdbcClosureStoreIntegrationTests {
     return closures.claim(completed, ClosureStatus.REVERTING, owner, leaseUntil).orElseThrow();
   }
 
+  @Test
+  void claimDueLeasesDueClosuresSoonestFirstAndAtMostOnePerEscalation() {
+    Closure firstOfA = start("ESC-A", 1, T0.minusSeconds(30));
+    start("ESC-A", 2, T0.minusSeconds(20));
+    Closure b = start("ESC-B", 1, T0.minusSeconds(10));
+    start("ESC-C", 1, T0.plusSeconds(60)); // not due yet
+
+    List<Closure> claimed = closures.claimDue(T0, "w1", T0.plusSeconds(120), 10);
+
+    assertThat(claimed).extracting(Closure::id).containsExactly(firstOfA.id(), b.id());
+    assertThat(claimed)
+        .allSatisfy(
+            c -> {
+              assertThat(c.status()).isEqualTo(ClosureStatus.RUNNING);
+              assertThat(c.leaseOwner()).isEqualTo("w1");
+              assertThat(c.revision()).isEqualTo(2);
+            });
+  }
+
+  @Test
+  void claimDueSkipsAnEscalationWhileAnotherOfItsClosuresIsLeased() {
+    start("ESC-A", 1, T0.minusSeconds(30));
+    start("ESC-A", 2, T0.minusSeconds(20));
+    assertThat(closures.claimDue(T0, "w1", T0.plusSeconds(120), 10)).hasSize(1);
+
+    assertThat(closures.claimDue(T0, "w2", T0.plusSeconds(120), 10)).isEmpty();
+  }
+
+  @Test
+  void claimDueRespectsTheBatchLimit() {
+    for (int i = 0; i < 5; i++) {
+      start("ESC-" + i, 1, T0.minusSeconds(50 - i));
+    }
+
+    assertThat(closures.claimDue(T0, "w1", T0.plusSeconds(120), 3)).hasSize(3);
+    assertThat(closures.claimDue(T0, "w1", T0.plusSeconds(120), 3)).hasSize(2);
+    assertThat(closures.claimDue(T0, "w1", T0.plusSeconds(120), 3)).isEmpty();
+  }
+
+  @Test
+  void concurrentClaimersNeverLeaseTheSameClosureTwice() throws Exception {
+    int escalations = 60;
+    for (int i = 0; i < escalations; i++) {
+      start("ESC-" + i, 1, T0.minusSeconds(1));
+    }
+    java.util.concurrent.ExecutorService pool =
+        java.util.concurrent.Executors.newFixedThreadPool(4);
+    try {
+      List<java.util.concurrent.Future<List<Long>>> claims = new java.util.ArrayList<>();
+      for (int worker = 0; worker < 4; worker++) {
+        String owner = "w" + worker;
+        claims.add(
+            pool.submit(
+                () -> {
+                  List<Long> mine = new java.util.ArrayList<>();
+                  for (int round = 0; round < 40; round++) {
+                    closures.claimDue(T0, owner, T0.plusSeconds(120), 4).stream()
+                        .map(Closure::id)
+                        .forEach(mine::add);
+                  }
+                  return mine;
+                }));
+      }
+      List<Long> all = new java.util.ArrayList<>();
+      for (var claim : claims) {
+        all.addAll(claim.get());
+      }
+      assertThat(all).doesNotHaveDuplicates().hasSize(escalations);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
   private Closure start(String escalation, int version, Instant at) {
     return closures
         .insertIfAbsent(
