@@ -39,6 +39,8 @@ final class ServerClient {
   static final String OPTION = "--server";
   static final String ENVIRONMENT = "CLOSEOUT_SERVER";
   static final String DEFAULT_URL = "http://localhost:8080";
+  static final String TOKEN_ENVIRONMENT = "CLOSEOUT_OPERATOR_TOKEN";
+  static final String TOKEN_FILE_ENVIRONMENT = "CLOSEOUT_OPERATOR_TOKEN_FILE";
 
   private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
   private static final Duration REQUEST_TIMEOUT = Duration.ofMinutes(2);
@@ -53,10 +55,19 @@ final class ServerClient {
   private final HttpClient http;
   private final JsonMapper json;
   private final Clock clock;
+  private final Optional<String> operatorToken;
 
   ServerClient(URI base, Clock clock) {
+    this(base, clock, Optional.empty());
+  }
+
+  /**
+   * @param operatorToken sent as a bearer token on operator calls (revert, resolve, reconcile)
+   */
+  ServerClient(URI base, Clock clock, Optional<String> operatorToken) {
     this.base = base;
     this.clock = clock;
+    this.operatorToken = operatorToken;
     // HTTP/1.1: no upgrade dance with the servlet container on plain http.
     this.http =
         HttpClient.newBuilder()
@@ -78,7 +89,27 @@ final class ServerClient {
       String fromEnvironment = context.environment(ENVIRONMENT);
       text = fromEnvironment == null || fromEnvironment.isBlank() ? DEFAULT_URL : fromEnvironment;
     }
-    return new ServerClient(parseBase(text), Clock.systemUTC());
+    return new ServerClient(parseBase(text), Clock.systemUTC(), operatorToken(context));
+  }
+
+  /** The operator token, from a file named in the environment or the environment itself. */
+  static Optional<String> operatorToken(CommandContext context) throws UsageException {
+    String file = context.environment(TOKEN_FILE_ENVIRONMENT);
+    if (file != null && !file.isBlank()) {
+      try {
+        return Optional.of(
+            java.nio.file.Files.readString(java.nio.file.Path.of(file.strip())).strip());
+      } catch (java.io.IOException e) {
+        throw new UsageException(TOKEN_FILE_ENVIRONMENT + " names a file that cannot be read");
+      }
+    }
+    String token = context.environment(TOKEN_ENVIRONMENT);
+    return token == null || token.isBlank() ? Optional.empty() : Optional.of(token.strip());
+  }
+
+  private HttpRequest.Builder asOperator(HttpRequest.Builder request) {
+    operatorToken.ifPresent(token -> request.header("Authorization", "Bearer " + token));
+    return request;
   }
 
   static URI parseBase(String text) throws UsageException {
@@ -119,13 +150,14 @@ final class ServerClient {
 
   Answer revert(String escalationId, int dispositionVersion) {
     return send(
-        HttpRequest.newBuilder(
-                resolve(
-                    "/api/v1/closures/"
-                        + segment(escalationId)
-                        + "/versions/"
-                        + dispositionVersion
-                        + "/revert"))
+        asOperator(
+                HttpRequest.newBuilder(
+                    resolve(
+                        "/api/v1/closures/"
+                            + segment(escalationId)
+                            + "/versions/"
+                            + dispositionVersion
+                            + "/revert")))
             .timeout(REQUEST_TIMEOUT)
             .POST(HttpRequest.BodyPublishers.noBody()));
   }
@@ -135,7 +167,8 @@ final class ServerClient {
     body.put("action", action);
     body.put("comment", comment);
     return send(
-        HttpRequest.newBuilder(resolve("/api/v1/follow-ups/" + followUpId + "/resolution"))
+        asOperator(
+                HttpRequest.newBuilder(resolve("/api/v1/follow-ups/" + followUpId + "/resolution")))
             .timeout(REQUEST_TIMEOUT)
             .header("Content-Type", "application/json")
             .POST(HttpRequest.BodyPublishers.ofString(json.writeValueAsString(body))));
@@ -144,7 +177,7 @@ final class ServerClient {
   Answer reconcile(Optional<Instant> since) {
     String query = since.map(at -> "?since=" + segment(at.toString())).orElse("");
     return send(
-        HttpRequest.newBuilder(resolve("/api/v1/reconciliation" + query))
+        asOperator(HttpRequest.newBuilder(resolve("/api/v1/reconciliation" + query)))
             .timeout(RECONCILE_TIMEOUT)
             .POST(HttpRequest.BodyPublishers.noBody()));
   }
