@@ -35,8 +35,19 @@ public final class Evaluation {
   /** One campaign; its escalations are tagged by the seed, so a rerun names the same ones. */
   public CampaignReport run(CampaignSpec spec) {
     try (IsolatedSchema schema = StoreSchemas.isolated(base, "eval")) {
-      return new Campaign(schema.dataSource(), new SandboxSystems(), settings, schema.name())
-          .run(spec, runTag(spec.seed()), START);
+      // A soak stopped with Ctrl-C still drops the schema of the campaign it was in.
+      Thread dropOnExit = new Thread(schema::close, "closeout-evaluate-cleanup");
+      Runtime.getRuntime().addShutdownHook(dropOnExit);
+      try {
+        return new Campaign(schema.dataSource(), new SandboxSystems(), settings, schema.name())
+            .run(spec, runTag(spec.seed()), START);
+      } finally {
+        try {
+          Runtime.getRuntime().removeShutdownHook(dropOnExit);
+        } catch (IllegalStateException shuttingDown) {
+          // The hook is running or about to: it drops the schema.
+        }
+      }
     }
   }
 
