@@ -43,6 +43,7 @@ import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.sql.DataSource;
+import org.springframework.dao.TransientDataAccessException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -64,6 +65,9 @@ public final class Campaign {
   private static final int DRAIN_LIMIT = 100_000;
   private static final Duration IDLE_NUDGE = Duration.ofSeconds(1);
   private static final long SETTLE_TIMEOUT_MILLIS = 120_000;
+
+  /** Deliveries of one event before a campaign gives up on a store that keeps refusing it. */
+  private static final int INTAKE_ATTEMPTS = 5;
 
   /** Crash after one step commit in this many, with the crashes profile. */
   private static final int CRASH_ONE_IN = 25;
@@ -518,12 +522,31 @@ public final class Campaign {
           worker.receive(valid);
           worker.runDue();
         } else {
-          intake.receive(valid.event());
+          receiveLikeAWebhookSender(valid);
           wakeWorkers();
         }
       } else if (parsed instanceof ParsedEvent.Malformed malformed) {
         throw new IllegalStateException(
             "campaign generated a malformed event: " + malformed.field());
+      }
+    }
+
+    /**
+     * Intake while other instances work: a transient store failure (a deadlock with a worker's
+     * transaction) is what the webhook answers 503 to, and a sender delivers again. The campaign
+     * does the same, and counts it under {@code intake/REFUSED} for the escalation.
+     */
+    private void receiveLikeAWebhookSender(ParsedEvent.Valid valid) {
+      for (int attempt = 1; ; attempt++) {
+        try {
+          intake.receive(valid.event());
+          return;
+        } catch (TransientDataAccessException refused) {
+          valid.event().finalizedEvent().ifPresent(e -> faults.noteIntakeRefused(e.escalationId()));
+          if (attempt >= INTAKE_ATTEMPTS) {
+            throw refused;
+          }
+        }
       }
     }
 
@@ -638,6 +661,9 @@ public final class Campaign {
         int worked = 0;
         try {
           worked = worker.runDue();
+        } catch (TransientDataAccessException e) {
+          // As the service's worker loop does: the next poll tries again.
+          worked = 0;
         } catch (RuntimeException e) {
           problems.add(
               new CampaignReport.Problem(

@@ -52,6 +52,9 @@ final class CampaignPorts {
   /** The pseudo-kind under which outage refusals are counted. */
   static final String OUTAGE = "OUTAGE";
 
+  /** Intake refusals are counted under this label: not a fault injected, a store's answer. */
+  static final String INTAKE_REFUSED = "intake/REFUSED";
+
   private final TargetPorts sandboxPorts;
   private final SandboxSystems sandbox;
   private final Clock clock;
@@ -96,6 +99,11 @@ final class CampaignPorts {
 
   Optional<Outage> outage() {
     return Optional.ofNullable(outage);
+  }
+
+  /** The store refused an event at intake (a transient failure); the campaign delivers again. */
+  void noteIntakeRefused(EscalationId escalation) {
+    count(escalation, INTAKE_REFUSED);
   }
 
   /** A point in the write order, for a change made at the source now. */
