@@ -444,14 +444,14 @@ public final class ClosureWorker {
       return;
     }
     try {
-      transactions.inTransaction(() -> members.forEach(work));
+      transactions.inTransaction(() -> auditor.batched(() -> members.forEach(work)));
     } catch (RuntimeException groupFailure) {
       LOG.warn("{} of {} closures failed together; trying one by one", what, members.size());
       for (ClosureRun run : members) {
         run.active = true;
         run.steps(closures.steps(run.closure.id()));
         try {
-          transactions.inTransaction(() -> work.accept(run));
+          transactions.inTransaction(() -> auditor.batched(() -> work.accept(run)));
         } catch (ConcurrentClosureChangeException e) {
           // Someone else moved this closure (its lease ran out and was taken over): theirs now.
           run.active = false;
