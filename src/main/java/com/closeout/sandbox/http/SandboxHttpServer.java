@@ -66,6 +66,14 @@ public final class SandboxHttpServer implements AutoCloseable {
       JsonMapper.builder().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
   private static final String ADMIN = "/sandbox/admin/";
 
+  static {
+    // The JDK server writes a response's head and body separately; without TCP_NODELAY each
+    // answer waits ~40 ms for the client's delayed ACK. Read once, when the first server starts.
+    if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+      System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
+  }
+
   private final SandboxSystems sandbox;
   private final TargetPorts ports;
   private final HttpServer server;
