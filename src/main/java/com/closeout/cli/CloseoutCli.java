@@ -35,7 +35,10 @@ public final class CloseoutCli {
             new AuditCommand(),
             new ReconcileCommand(),
             new FollowUpsCommand(),
-            new RevertCommand()));
+            new RevertCommand(),
+            new TargetsCommand(),
+            new CheckConfigCommand(),
+            new SandboxCommand()));
   }
 
   public static void main(String[] args) {

@@ -21,14 +21,17 @@ import com.closeout.propagation.EngineSettings;
 import com.closeout.propagation.StepCommitListener;
 import com.closeout.propagation.jdbc.JdbcCloseoutStores;
 import com.closeout.sandbox.RestrictedContent;
+import com.closeout.sandbox.SandboxControl;
 import com.closeout.sandbox.SandboxSystems;
 import com.closeout.targets.ArchiveObject;
 import com.closeout.targets.BookkeepingRecord;
 import com.closeout.targets.QueueItem;
+import com.closeout.targets.TargetPorts;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.sql.Timestamp;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -42,6 +45,7 @@ import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import javax.sql.DataSource;
 import org.springframework.dao.TransientDataAccessException;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -82,7 +86,8 @@ public final class Campaign {
           TargetSystem.ARCHIVE);
 
   private final DataSource dataSource;
-  private final SandboxSystems sandbox;
+  private final SandboxControl sandbox;
+  private final Function<Clock, TargetPorts> ports;
   private final EngineSettings settings;
   private final String schemaToScan;
   private final CloudEventJsonReader reader = new CloudEventJsonReader();
@@ -90,17 +95,27 @@ public final class Campaign {
 
   /** A campaign on a store shared with other runs: only its own escalations are looked at. */
   public Campaign(DataSource dataSource, SandboxSystems sandbox, EngineSettings settings) {
-    this(dataSource, sandbox, settings, null);
+    this(dataSource, sandbox, clock -> sandbox.ports(), settings, null);
   }
 
   /**
    * @param schemaToScan a schema the campaign owns alone: every row of it is searched for
    *     restricted values too
    */
+  /**
+   * @param sandbox sets the systems up and inspects them
+   * @param ports how the engine reaches the systems (the sandbox's own ports, or e.g. the REST
+   *     adapters against a sandbox server), given the campaign's clock
+   */
   Campaign(
-      DataSource dataSource, SandboxSystems sandbox, EngineSettings settings, String schemaToScan) {
+      DataSource dataSource,
+      SandboxControl sandbox,
+      Function<Clock, TargetPorts> ports,
+      EngineSettings settings,
+      String schemaToScan) {
     this.dataSource = dataSource;
     this.sandbox = sandbox;
+    this.ports = ports;
     this.settings = settings;
     this.schemaToScan = schemaToScan;
   }
@@ -185,6 +200,7 @@ public final class Campaign {
     private final CapturedLogs logs;
     private final CampaignClock clock;
     private final CloseoutStores stores;
+    private final TargetPorts targets;
     private final CampaignPorts faults;
     private final CrashSwitch crashes;
     private final SplittableRandom random;
@@ -206,7 +222,8 @@ public final class Campaign {
       this.clock = new CampaignClock(start);
       // The store stamps audit entries with the campaign's time too, so one run is one timeline.
       this.stores = JdbcCloseoutStores.create(dataSource, clock);
-      this.faults = new CampaignPorts(sandbox, clock);
+      this.targets = ports.apply(clock);
+      this.faults = new CampaignPorts(sandbox, targets, clock);
       this.crashes = new CrashSwitch(spec.profile().crashes() ? random.split() : null);
       for (int k = 1; k <= spec.instances(); k++) {
         workers.add(new Worker("eval-" + runTag + "-w" + k, random.split()));
@@ -258,10 +275,10 @@ public final class Campaign {
       stopWorkers();
       double seconds = (System.nanoTime() - began) / 1_000_000_000.0;
 
-      // Reconciliation reads the sandbox directly: the outage is over, and it is not under test.
+      // Reconciliation reads past the campaign's faults: the outage is over, it is not under test.
       DriftReport drift =
           new DriftReconciliation(
-                  sandbox.ports(), stores.closures(), stores.audit(), stores.transactions(), clock)
+                  targets, stores.closures(), stores.audit(), stores.transactions(), clock)
               .reconcile(plan.get(0).finalizedAt().minus(Duration.ofDays(1)));
       List<String> texts = new ArrayList<>(logs.lines());
       if (schemaToScan != null) {

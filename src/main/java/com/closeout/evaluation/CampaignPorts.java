@@ -6,7 +6,7 @@ import com.closeout.domain.IdempotencyKey;
 import com.closeout.domain.SourceRecord;
 import com.closeout.domain.TargetSystem;
 import com.closeout.sandbox.FaultKind;
-import com.closeout.sandbox.SandboxSystems;
+import com.closeout.sandbox.SandboxControl;
 import com.closeout.targets.ArchiveObject;
 import com.closeout.targets.BookkeepingRecord;
 import com.closeout.targets.BookkeepingTarget;
@@ -56,7 +56,7 @@ final class CampaignPorts {
   static final String INTAKE_REFUSED = "intake/REFUSED";
 
   private final TargetPorts sandboxPorts;
-  private final SandboxSystems sandbox;
+  private final SandboxControl sandbox;
   private final Clock clock;
   private final AtomicLong sequence = new AtomicLong();
   private final Map<String, EscalationId> owners = new ConcurrentHashMap<>();
@@ -75,9 +75,13 @@ final class CampaignPorts {
     }
   }
 
-  CampaignPorts(SandboxSystems sandbox, Clock clock) {
+  /**
+   * @param sandbox where someone else's edits of a CONFLICT fault are made
+   * @param sandboxPorts the ports the engine would use without the campaign's faults
+   */
+  CampaignPorts(SandboxControl sandbox, TargetPorts sandboxPorts, Clock clock) {
     this.sandbox = sandbox;
-    this.sandboxPorts = sandbox.ports();
+    this.sandboxPorts = sandboxPorts;
     this.clock = clock;
   }
 
@@ -177,7 +181,8 @@ final class CampaignPorts {
       TargetSystem system, EscalationId escalation, Supplier<WriteResult> call) {
     FaultKind fault = before(system, escalation, true);
     WriteResult result;
-    // The sandbox's monitor makes "someone else edits the record, then we write" one step.
+    // The sandbox's monitor makes "someone else edits the record, then we write" one step (in
+    // process; over HTTP the campaign's one instance is the only writer anyway).
     synchronized (sandbox) {
       if (fault == FaultKind.CONFLICT && escalation != null) {
         editUnrelatedField(system, escalation);

@@ -1,8 +1,12 @@
 package com.closeout.evaluation;
 
 import com.closeout.propagation.EngineSettings;
+import com.closeout.sandbox.SandboxControl;
 import com.closeout.sandbox.SandboxSystems;
+import com.closeout.targets.TargetPorts;
+import java.time.Clock;
 import java.time.Instant;
+import java.util.function.Function;
 import javax.sql.DataSource;
 
 /**
@@ -14,6 +18,19 @@ public final class DemoCampaign {
 
   public DemoCampaign(DataSource dataSource, SandboxSystems sandbox, EngineSettings settings) {
     this.campaign = new Campaign(dataSource, sandbox, settings);
+  }
+
+  /**
+   * A campaign whose engine reaches the systems through {@code ports} (e.g. the REST adapters
+   * against a sandbox server), given the campaign's clock; {@code sandbox} sets them up and
+   * inspects them.
+   */
+  public DemoCampaign(
+      DataSource dataSource,
+      SandboxControl sandbox,
+      Function<Clock, TargetPorts> ports,
+      EngineSettings settings) {
+    this.campaign = new Campaign(dataSource, sandbox, ports, settings, null);
   }
 
   /**

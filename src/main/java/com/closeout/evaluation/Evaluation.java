@@ -39,7 +39,9 @@ public final class Evaluation {
       Thread dropOnExit = new Thread(schema::close, "closeout-evaluate-cleanup");
       Runtime.getRuntime().addShutdownHook(dropOnExit);
       try {
-        return new Campaign(schema.dataSource(), new SandboxSystems(), settings, schema.name())
+        SandboxSystems sandbox = new SandboxSystems();
+        return new Campaign(
+                schema.dataSource(), sandbox, clock -> sandbox.ports(), settings, schema.name())
             .run(spec, runTag(spec.seed()), START);
       } finally {
         try {

@@ -27,7 +27,7 @@ class CampaignPortsTests {
 
   private final SandboxSystems sandbox = new SandboxSystems();
   private final CampaignClock clock = new CampaignClock(T0);
-  private final CampaignPorts campaign = new CampaignPorts(sandbox, clock);
+  private final CampaignPorts campaign = new CampaignPorts(sandbox, sandbox.ports(), clock);
   private final TargetPorts ports = campaign.ports();
 
   @BeforeEach
