@@ -129,6 +129,28 @@ public final class ContractClient {
     return send(builder, true, "write");
   }
 
+  /**
+   * A vendor API call on this endpoint (Slack, Teams): {@code method} on {@code path} with a JSON
+   * body or none, authenticated and bounded like every call, without the contract's idempotency and
+   * revision headers. Statuses are mapped as for the contract: 2xx, 404, 409 and 412 are answered;
+   * 429 (with its Retry-After), 401/403, 5xx and anything else are thrown.
+   *
+   * @param write whether the call changes state (a lost answer then leaves the outcome unknown)
+   */
+  public Answer call(String method, String path, byte[] jsonBody, boolean write) {
+    HttpRequest.Builder builder =
+        request(path)
+            .method(
+                method,
+                jsonBody == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofByteArray(jsonBody));
+    if (jsonBody != null) {
+      builder.header("Content-Type", "application/json; charset=utf-8");
+    }
+    return send(builder, write, write ? "write" : "read");
+  }
+
   private HttpRequest.Builder request(String path) {
     HttpRequest.Builder builder =
         HttpRequest.newBuilder(URI.create(endpoint.baseUrl() + path))
@@ -224,7 +246,7 @@ public final class ContractClient {
     return response.headers().firstValue("Retry-After").flatMap(v -> parseRetryAfter(v, clock));
   }
 
-  static Optional<Duration> parseRetryAfter(String value, Clock clock) {
+  public static Optional<Duration> parseRetryAfter(String value, Clock clock) {
     String text = value.strip();
     if (text.isEmpty()) {
       return Optional.empty();
