@@ -11,6 +11,7 @@ import com.closeout.propagation.StepCommitListener;
 import com.closeout.propagation.jdbc.JdbcCloseoutStores;
 import com.closeout.sandbox.SandboxSystems;
 import com.closeout.targets.TargetPorts;
+import com.closeout.targets.notice.jdbc.JdbcNoticeDeliveries;
 import com.closeout.targets.resilience.ConfiguredTargets;
 import java.time.Clock;
 import java.util.Random;
@@ -33,7 +34,8 @@ import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
   IntakeProperties.class,
   ReconciliationProperties.class,
   ApiProperties.class,
-  TargetsProperties.class
+  TargetsProperties.class,
+  SlackTeamsS3Properties.class
 })
 public class CloseoutConfiguration {
 
@@ -56,8 +58,19 @@ public class CloseoutConfiguration {
   /** {@code closeout.targets.*}: each system's adapter behind its breaker and rate limiter. */
   @Bean
   ConfiguredTargets configuredTargets(
-      TargetsProperties targets, SandboxSystems sandbox, Clock clock) {
-    return TargetsAssembly.assemble(targets, sandbox, clock, System.getenv());
+      TargetsProperties targets,
+      SlackTeamsS3Properties vendors,
+      SandboxSystems sandbox,
+      DataSource dataSource,
+      CloseoutStores stores,
+      Clock clock) {
+    return TargetsAssembly.assemble(
+        targets,
+        vendors,
+        new JdbcNoticeDeliveries(dataSource, stores.audit(), clock),
+        sandbox,
+        clock,
+        System.getenv());
   }
 
   @Bean

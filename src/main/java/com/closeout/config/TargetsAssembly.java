@@ -11,6 +11,7 @@ import com.closeout.targets.EvidenceArchive;
 import com.closeout.targets.PostReviewQueue;
 import com.closeout.targets.ReviewSystem;
 import com.closeout.targets.TargetPorts;
+import com.closeout.targets.notice.NoticeDeliveries;
 import com.closeout.targets.resilience.ConfiguredTargets;
 import com.closeout.targets.resilience.TargetGuard;
 import com.closeout.targets.rest.ContractClient;
@@ -25,7 +26,9 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 
-/** Builds the six ports from {@code closeout.targets.*}: sandbox or REST, each guarded. */
+/**
+ * Builds the six ports from {@code closeout.targets.*}: sandbox, REST or a vendor, each guarded.
+ */
 public final class TargetsAssembly {
   /** The systems with a port, in SPEC §1 order. */
   public static final List<TargetSystem> SYSTEMS =
@@ -48,6 +51,21 @@ public final class TargetsAssembly {
       SandboxSystems sandbox,
       Clock clock,
       Map<String, String> environment) {
+    return assemble(properties, SlackTeamsS3Properties.none(), null, sandbox, clock, environment);
+  }
+
+  /**
+   * @param vendors the Slack, Teams and S3 settings
+   * @param deliveries the notice-delivery record a Slack or Teams channel needs; null without a
+   *     store
+   */
+  public static ConfiguredTargets assemble(
+      TargetsProperties properties,
+      SlackTeamsS3Properties vendors,
+      NoticeDeliveries deliveries,
+      SandboxSystems sandbox,
+      Clock clock,
+      Map<String, String> environment) {
     TargetPorts sandboxPorts = sandbox.ports();
     Map<TargetSystem, Object> ports = new EnumMap<>(TargetSystem.class);
     List<ConfiguredTargets.Target> targets = new ArrayList<>();
@@ -60,6 +78,13 @@ public final class TargetsAssembly {
         targets.add(
             new ConfiguredTargets.Target(
                 system, kind, null, guard, () -> TargetCheck.inMemory(system, kind)));
+      } else if (SlackTeamsS3Properties.handles(target.kind())) {
+        SlackTeamsS3Properties.Connector connector =
+            vendors.connector(system, target, deliveries, clock, environment);
+        ports.put(system, connector.port());
+        targets.add(
+            new ConfiguredTargets.Target(
+                system, kind, connector.baseUrl(), guard, connector.check()));
       } else {
         RestEndpoint endpoint = target.endpoint(system, environment);
         ports.put(system, restPort(endpoint, target.channelName(), clock));

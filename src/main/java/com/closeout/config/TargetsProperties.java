@@ -36,7 +36,13 @@ public record TargetsProperties(
     /** The in-memory sandbox systems of this process (the default: nothing to set up). */
     SANDBOX,
     /** The generic REST adapter on the reference contract, docs/api/targets.openapi.yaml. */
-    REST;
+    REST,
+    /** Notification only: Slack chat.postMessage ({@link SlackTeamsS3Properties}). */
+    SLACK,
+    /** Notification only: a Microsoft Teams Workflows webhook ({@link SlackTeamsS3Properties}). */
+    TEAMS,
+    /** Archive only: S3-compatible object storage ({@link SlackTeamsS3Properties}). */
+    S3;
 
     public String configName() {
       return name().toLowerCase(Locale.ROOT).replace('_', '-');
