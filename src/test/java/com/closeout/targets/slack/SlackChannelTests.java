@@ -142,8 +142,7 @@ class SlackChannelTests {
             .withRequestBody(matchingJsonPath("$.channel", equalTo(CHANNEL)))
             .withRequestBody(matchingJsonPath("$.metadata.event_type", equalTo("closeout_notice")))
             .withRequestBody(
-                matchingJsonPath(
-                    "$.metadata.event_payload.idempotency_key", equalTo(KEY.value())))
+                matchingJsonPath("$.metadata.event_payload.idempotency_key", equalTo(KEY.value())))
             .withRequestBody(
                 matchingJsonPath(
                     "$.text",
@@ -178,8 +177,7 @@ class SlackChannelTests {
             .willReturn(okJson(historyPage(KEY.value(), false, ""))));
 
     TargetUnavailableException lost =
-        catchThrowableOfType(
-            TargetUnavailableException.class, () -> channel().post(NOTICE, KEY));
+        catchThrowableOfType(TargetUnavailableException.class, () -> channel().post(NOTICE, KEY));
     assertThat(lost.outcomeUnknown()).isTrue();
     assertThat(deliveries.state(KEY)).contains("ATTEMPTING");
 
@@ -239,8 +237,7 @@ class SlackChannelTests {
                     .withBody("{\"ok\":false,\"error\":\"ratelimited\"}")));
 
     TargetUnavailableException throttled =
-        catchThrowableOfType(
-            TargetUnavailableException.class, () -> channel().post(NOTICE, KEY));
+        catchThrowableOfType(TargetUnavailableException.class, () -> channel().post(NOTICE, KEY));
 
     assertThat(throttled.retryAfter()).contains(Duration.ofSeconds(7));
     assertThat(throttled.outcomeUnknown()).isFalse();
@@ -256,8 +253,7 @@ class SlackChannelTests {
                 okJson("{\"ok\":false,\"error\":\"ratelimited\"}").withHeader("Retry-After", "3")));
 
     TargetUnavailableException throttled =
-        catchThrowableOfType(
-            TargetUnavailableException.class, () -> channel().post(NOTICE, KEY));
+        catchThrowableOfType(TargetUnavailableException.class, () -> channel().post(NOTICE, KEY));
 
     assertThat(throttled.retryAfter()).contains(Duration.ofSeconds(3));
     assertThat(throttled.getMessage()).contains("rate limited");
@@ -269,8 +265,7 @@ class SlackChannelTests {
         post(urlPathEqualTo("/api/chat.postMessage"))
             .willReturn(okJson("{\"ok\":false,\"error\":\"invalid_auth\"}")));
     TargetUnavailableException refused =
-        catchThrowableOfType(
-            TargetUnavailableException.class, () -> channel().post(NOTICE, KEY));
+        catchThrowableOfType(TargetUnavailableException.class, () -> channel().post(NOTICE, KEY));
     assertThat(refused.getMessage()).contains("bot token refused (invalid_auth)");
     assertThat(refused.getMessage()).doesNotContain(TOKEN);
 
@@ -278,8 +273,7 @@ class SlackChannelTests {
         post(urlPathEqualTo("/api/chat.postMessage"))
             .willReturn(okJson("{\"ok\":false,\"error\":\"channel_not_found\"}")));
     TargetUnavailableException missing =
-        catchThrowableOfType(
-            TargetUnavailableException.class, () -> channel().post(NOTICE, KEY));
+        catchThrowableOfType(TargetUnavailableException.class, () -> channel().post(NOTICE, KEY));
     assertThat(missing.getMessage())
         .contains("channel " + CHANNEL + " not usable (channel_not_found)");
     assertThat(missing.retryAfter()).isEmpty();
