@@ -92,7 +92,7 @@ public record TargetsProperties(
   /**
    * One system.
    *
-   * @param kind sandbox (default) or rest
+   * @param kind sandbox (default), rest, or a vendor: slack, teams (notification), s3 (archive)
    * @param baseUrl the system's base URL (rest)
    * @param auth how Closeout authenticates
    * @param connectTimeout how long to wait for a connection (default 2 s)
