@@ -34,7 +34,8 @@ public final class CloseoutCli {
             new AuditCommand(),
             new ReconcileCommand(),
             new FollowUpsCommand(),
-            new RevertCommand()));
+            new RevertCommand(),
+            new BenchCommand()));
   }
 
   public static void main(String[] args) {
