@@ -8,6 +8,12 @@ public interface AuditTrail {
   /** Appends in the caller's transaction; concurrent appends are serialised on the chain head. */
   AuditEntry append(AuditRecord record);
 
+  /**
+   * Appends several records in order, in the caller's transaction, locking the chain head once:
+   * what one group commit of the worker writes.
+   */
+  List<AuditEntry> appendAll(List<AuditRecord> records);
+
   /** Entries in sequence order, from {@code fromSequence} on, at most {@code limit}. */
   List<AuditEntry> entries(long fromSequence, int limit);
 

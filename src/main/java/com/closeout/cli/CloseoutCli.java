@@ -75,6 +75,9 @@ public final class CloseoutCli {
           .lines()
           .forEach(form -> context.err().println("usage: closeout " + form));
       return CliCommand.USAGE;
+    } catch (ServerUnreachableException e) {
+      context.err().println("closeout " + name + ": " + e.getMessage());
+      return CliCommand.FAILED;
     } catch (RuntimeException e) {
       context.err().println("closeout " + name + ": failed: " + describe(e));
       return CliCommand.FAILED;

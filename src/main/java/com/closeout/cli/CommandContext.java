@@ -11,7 +11,10 @@ public interface CommandContext {
 
   PrintStream err();
 
-  /** The service for a one-shot command: no web server, no background worker. Quick. */
+  /**
+   * The service for a one-shot command that reads the store: no web server, no background worker.
+   * Commands that touch the target systems talk to the running Closeout instead.
+   */
   Services services();
 
   /**
@@ -23,4 +26,9 @@ public interface CommandContext {
 
   /** Blocks until the served application is stopped (SIGTERM, Ctrl-C). */
   void awaitShutdown();
+
+  /** An environment variable, e.g. {@code CLOSEOUT_SERVER}; null when unset. */
+  default String environment(String name) {
+    return System.getenv(name);
+  }
 }

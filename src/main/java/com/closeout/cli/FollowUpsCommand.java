@@ -1,10 +1,7 @@
 package com.closeout.cli;
 
 import com.closeout.followup.FollowUp;
-import com.closeout.followup.FollowUpStatus;
 import com.closeout.followup.Resolution;
-import com.closeout.followup.ResolutionOutcome;
-import com.closeout.propagation.Closure;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.time.ZoneOffset;
@@ -13,8 +10,13 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import tools.jackson.databind.JsonNode;
 
-/** Lists follow-ups, and lets a person resolve one: retry (re-verify from scratch) or dismiss. */
+/**
+ * Lists follow-ups, read from the store, and lets a person resolve one: retry (re-verify from
+ * scratch) or dismiss. Resolving goes through the running Closeout, whose worker does the retry
+ * against the target systems it holds.
+ */
 final class FollowUpsCommand implements CliCommand {
 
   static final Duration RETRY_PATIENCE = Duration.ofSeconds(30);
@@ -28,12 +30,14 @@ final class FollowUpsCommand implements CliCommand {
 
   @Override
   public String usage() {
-    return "follow-ups [--open]\nfollow-ups resolve ID --retry|--dismiss --comment TEXT";
+    return "follow-ups [--open]\n"
+        + "follow-ups resolve ID --retry|--dismiss --comment TEXT [--server URL]";
   }
 
   @Override
   public String summary() {
-    return "list follow-ups, or resolve one with a comment";
+    return "list follow-ups (from the store), or resolve one with a comment (through the running"
+        + " Closeout)";
   }
 
   @Override
@@ -51,7 +55,8 @@ final class FollowUpsCommand implements CliCommand {
 
   private int resolve(List<String> args, CommandContext context) throws UsageException {
     Arguments arguments =
-        Arguments.parse(args, Set.of("--retry", "--dismiss"), Set.of("--comment"));
+        Arguments.parse(
+            args, Set.of("--retry", "--dismiss"), Set.of("--comment", ServerClient.OPTION));
     arguments.expectPositionals(1, "ID");
     long id = Arguments.parseLong("ID", arguments.positionals().get(0), 1);
     if (arguments.flag("--retry") == arguments.flag("--dismiss")) {
@@ -64,36 +69,50 @@ final class FollowUpsCommand implements CliCommand {
             .filter(text -> !text.isEmpty())
             .orElseThrow(() -> new UsageException("--comment TEXT is required: say why"));
     Resolution resolution = arguments.flag("--retry") ? Resolution.RETRY : Resolution.DISMISS;
+    ServerClient server = ServerClient.of(arguments, context);
 
-    Services services = context.services();
-    ResolutionOutcome outcome = services.engine().resolveFollowUp(id, resolution, comment);
-    if (outcome instanceof ResolutionOutcome.Refused refused) {
-      context.out().printf("follow-up %d not resolved: %s%n", id, refused.why());
+    ServerClient.Answer answer = server.resolveFollowUp(id, resolution.name(), comment);
+    if ("REFUSED".equals(answer.text("outcome"))) {
+      context.out().printf("follow-up %d not resolved: %s%n", id, answer.text("why"));
       return FAILED;
     }
-    ResolutionOutcome.Resolved resolved = (ResolutionOutcome.Resolved) outcome;
-    FollowUp followUp = resolved.followUp();
+    if (!answer.ok() || !"RESOLVED".equals(answer.text("outcome"))) {
+      context
+          .err()
+          .printf("closeout follow-ups: %s answered %s%n", server.base(), answer.describe());
+      return FAILED;
+    }
+    JsonNode followUp = answer.body().path("followUp");
+    long closureId = followUp.path("closureId").asLong();
+    String escalation = followUp.path("escalationId").asString();
     context
         .out()
         .printf(
             "follow-up %d (%s, %s) %s; closure %s%n",
-            followUp.id(),
-            followUp.reason(),
-            followUp.escalationId(),
-            followUp.status(),
-            resolved.closureStatus());
+            followUp.path("id").asLong(),
+            followUp.path("reason").asString(),
+            escalation,
+            followUp.path("status").asString(),
+            answer.text("closureStatus"));
     if (resolution == Resolution.RETRY) {
-      // Re-verify now rather than leave it to a running `serve`: the person sees the result.
-      new ForegroundWorker(services.engine(), services.clock()).runUntilIdle(RETRY_PATIENCE);
-      services
-          .stores()
-          .closures()
-          .find(followUp.closureId())
-          .map(Closure::status)
-          .ifPresent(status -> context.out().printf("after re-verification: closure %s%n", status));
-      for (FollowUp raised : services.stores().followUps().forClosure(followUp.closureId())) {
-        if (raised.status() == FollowUpStatus.OPEN && raised.id() != followUp.id()) {
-          context.out().printf("follow-up %d raised: %s%n", raised.id(), raised.reason());
+      // The serving worker re-verifies it; the person waits a little to see the result.
+      ServerClient.Settled settled =
+          server.awaitSettled(
+              List.of(escalation), closure -> closure.id() == closureId, RETRY_PATIENCE);
+      for (ServerClient.ClosureState closure : settled.closures()) {
+        if (closure.inFlight()) {
+          context
+              .out()
+              .printf(
+                  "closure %s still %s after %ds; the running Closeout goes on with it%n",
+                  closure.key(), closure.status(), RETRY_PATIENCE.toSeconds());
+          continue;
+        }
+        context.out().printf("after re-verification: closure %s%n", closure.status());
+        for (ServerClient.FollowUpRef raised : closure.followUps()) {
+          if ("OPEN".equals(raised.status()) && raised.id() != id) {
+            context.out().printf("follow-up %d raised: %s%n", raised.id(), raised.reason());
+          }
         }
       }
     }

@@ -62,5 +62,13 @@ final class HelpCommand implements CliCommand {
     stream.println();
     stream.println("Exit status: 0 success, 1 failure, 2 bad usage or malformed input.");
     stream.println("Store: embedded PostgreSQL under ./data unless SPRING_DATASOURCE_URL is set.");
+    stream.println(
+        "replay, revert, follow-ups resolve and reconcile ask the running Closeout (serve or demo),");
+    stream.println(
+        "which holds the target systems: --server URL, else $"
+            + ServerClient.ENVIRONMENT
+            + ", else "
+            + ServerClient.DEFAULT_URL
+            + ".");
   }
 }

@@ -1,18 +1,18 @@
 package com.closeout.cli;
 
 import com.closeout.audit.Drift;
-import com.closeout.audit.DriftReconciliation;
-import com.closeout.audit.DriftReport;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
-import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.JsonNode;
 
-/** One reconciliation pass (SPEC §6): exit 1 when anything drifted or could not be checked. */
+/**
+ * One reconciliation pass (SPEC §6), run by the running Closeout since it holds the target systems:
+ * exit 1 when anything drifted or could not be checked.
+ */
 final class ReconcileCommand implements CliCommand {
-  private static final Duration DEFAULT_LOOKBACK = Duration.ofDays(7);
 
   @Override
   public String name() {
@@ -21,7 +21,7 @@ final class ReconcileCommand implements CliCommand {
 
   @Override
   public String usage() {
-    return "reconcile [--since INSTANT] [--json]";
+    return "reconcile [--since INSTANT] [--json] [--server URL]";
   }
 
   @Override
@@ -31,42 +31,53 @@ final class ReconcileCommand implements CliCommand {
 
   @Override
   public int run(List<String> args, CommandContext context) throws UsageException {
-    Arguments arguments = Arguments.parse(args, Set.of("--json"), Set.of("--since"));
+    Arguments arguments =
+        Arguments.parse(args, Set.of("--json"), Set.of("--since", ServerClient.OPTION));
     arguments.expectPositionals(0, "");
-    Instant since;
+    Optional<Instant> since;
     try {
-      since = arguments.option("--since").map(Instant::parse).orElse(null);
+      since = arguments.option("--since").map(String::strip).map(Instant::parse);
     } catch (DateTimeParseException e) {
       throw new UsageException("--since takes an ISO instant, e.g. 2026-11-20T00:00:00Z");
     }
-    Services services = context.services();
-    DriftReconciliation reconciliation =
-        services
-            .find(DriftReconciliation.class)
-            .orElseThrow(() -> new IllegalStateException("this build has no reconciliation"));
-    Instant from = since != null ? since : services.clock().instant().minus(DEFAULT_LOOKBACK);
-    DriftReport report = reconciliation.reconcile(from);
+    ServerClient server = ServerClient.of(arguments, context);
+
+    ServerClient.Answer answer = server.reconcile(since);
+    if (!answer.ok() || !answer.body().isObject()) {
+      context
+          .err()
+          .printf("closeout reconcile: %s answered %s%n", server.base(), answer.describe());
+      return FAILED;
+    }
+    JsonNode report = answer.body();
+    List<Drift> drift =
+        report.path("drift").valueStream().map(node -> server.read(node, Drift.class)).toList();
+    List<String> unreachable =
+        report.path("unreachable").valueStream().map(JsonNode::asString).toList();
     if (arguments.flag("--json")) {
-      context.out().println(JsonMapper.builder().build().writeValueAsString(report));
+      context.out().println(server.write(report));
     } else {
       context
           .out()
           .printf(
               "checked %d finalized records since %s: %d drifted, %d unreachable%n",
-              report.recordsChecked(), from, report.drift().size(), report.unreachable().size());
-      for (Drift drift : report.drift()) {
+              report.path("recordsChecked").asInt(),
+              report.path("since").asString(),
+              drift.size(),
+              unreachable.size());
+      for (Drift found : drift) {
         context
             .out()
             .printf(
                 "  %-24s v%-3d %-10s open in %s (closure %s)%n",
-                drift.escalationId(),
-                drift.dispositionVersion(),
-                drift.kind(),
-                drift.openDownstream(),
-                drift.closureStatus());
+                found.escalationId(),
+                found.dispositionVersion(),
+                found.kind(),
+                found.openDownstream(),
+                found.closureStatus());
       }
-      report.unreachable().forEach(u -> context.out().printf("  could not check: %s%n", u));
+      unreachable.forEach(u -> context.out().printf("  could not check: %s%n", u));
     }
-    return report.clean() ? OK : FAILED;
+    return drift.isEmpty() && unreachable.isEmpty() ? OK : FAILED;
   }
 }

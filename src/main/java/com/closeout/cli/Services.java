@@ -1,20 +1,15 @@
 package com.closeout.cli;
 
-import com.closeout.intake.format.CloudEventJsonReader;
-import com.closeout.propagation.CloseoutEngine;
 import com.closeout.propagation.CloseoutStores;
-import java.time.Clock;
 import java.util.Optional;
 
-/** What a command works with once the service is up. */
+/**
+ * What a command works with once the service is up. No engine on purpose: the target systems live
+ * in the serving process, so a one-shot command only reads the store, and anything that touches a
+ * target goes through {@link ServerClient}.
+ */
 public interface Services {
-  CloseoutEngine engine();
-
   CloseoutStores stores();
-
-  Clock clock();
-
-  CloudEventJsonReader eventReader();
 
   /** Starts the background worker of a served application that was started without it. */
   void startWorker();

@@ -2,11 +2,8 @@ package com.closeout.cli;
 
 import com.closeout.CloseoutApplication;
 import com.closeout.config.WorkerLoop;
-import com.closeout.intake.format.CloudEventJsonReader;
-import com.closeout.propagation.CloseoutEngine;
 import com.closeout.propagation.CloseoutStores;
 import java.io.PrintStream;
-import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
@@ -98,23 +95,8 @@ final class SpringCommandContext implements CommandContext, AutoCloseable {
 
   private record SpringServices(ConfigurableApplicationContext context) implements Services {
     @Override
-    public CloseoutEngine engine() {
-      return context.getBean(CloseoutEngine.class);
-    }
-
-    @Override
     public CloseoutStores stores() {
       return context.getBean(CloseoutStores.class);
-    }
-
-    @Override
-    public Clock clock() {
-      return context.getBean(Clock.class);
-    }
-
-    @Override
-    public CloudEventJsonReader eventReader() {
-      return context.getBean(CloudEventJsonReader.class);
     }
 
     @Override

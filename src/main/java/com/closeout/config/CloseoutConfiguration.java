@@ -19,6 +19,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.scheduling.TaskScheduler;
@@ -30,7 +31,8 @@ import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
   EngineProperties.class,
   WorkerProperties.class,
   IntakeProperties.class,
-  ReconciliationProperties.class
+  ReconciliationProperties.class,
+  ApiProperties.class
 })
 public class CloseoutConfiguration {
 
@@ -116,6 +118,14 @@ public class CloseoutConfiguration {
     scheduler.setWaitForTasksToCompleteOnShutdown(true);
     scheduler.setAwaitTerminationSeconds(30);
     return scheduler;
+  }
+
+  @Bean
+  FilterRegistrationBean<OperatorAccessFilter> operatorAccessFilter(ApiProperties api) {
+    FilterRegistrationBean<OperatorAccessFilter> registration =
+        new FilterRegistrationBean<>(new OperatorAccessFilter(api));
+    registration.addUrlPatterns("/api/v1/*");
+    return registration;
   }
 
   @Bean

@@ -1,24 +1,51 @@
 package com.closeout.propagation;
 
 import com.closeout.audit.AuditAction;
-import com.closeout.audit.AuditEntry;
 import com.closeout.audit.AuditRecord;
 import com.closeout.audit.AuditTrail;
+import java.util.ArrayList;
+import java.util.List;
 
-/** Writes audit entries about one closure, always naming its source event and version. */
+/**
+ * Writes audit entries about closures, always naming the source event and version. Inside {@link
+ * #batched} the entries of one group commit are collected and chained in one append, in the order
+ * they were made, within the same transaction.
+ */
 final class ClosureAuditor {
   private final AuditTrail trail;
+  private final ThreadLocal<List<AuditRecord>> pending = new ThreadLocal<>();
 
   ClosureAuditor(AuditTrail trail) {
     this.trail = trail;
   }
 
-  AuditEntry append(Closure closure, AuditAction action) {
-    return trail.append(record(closure, action));
+  void append(Closure closure, AuditAction action) {
+    append(record(closure, action));
   }
 
-  AuditEntry append(AuditRecord record) {
-    return trail.append(record);
+  void append(AuditRecord record) {
+    List<AuditRecord> batch = pending.get();
+    if (batch != null) {
+      batch.add(record);
+    } else {
+      trail.append(record);
+    }
+  }
+
+  /** Runs {@code work}, then appends every entry it made at once; must run in a transaction. */
+  void batched(Runnable work) {
+    if (pending.get() != null) {
+      work.run();
+      return;
+    }
+    List<AuditRecord> batch = new ArrayList<>();
+    pending.set(batch);
+    try {
+      work.run();
+    } finally {
+      pending.remove();
+    }
+    trail.appendAll(batch);
   }
 
   static AuditRecord record(Closure closure, AuditAction action) {

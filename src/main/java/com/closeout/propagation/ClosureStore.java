@@ -7,7 +7,9 @@ import com.closeout.domain.Step;
 import com.closeout.domain.StepStatus;
 import com.closeout.domain.TargetSnapshot;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -61,6 +63,9 @@ public interface ClosureStore {
   int releaseExpiredLeases(Instant now);
 
   List<StepProgress> steps(long closureId);
+
+  /** The steps of several closures in one query, keyed by closure id. */
+  Map<Long, List<StepProgress>> stepsOf(Collection<Long> closureIds);
 
   /** Records what the targets held before the step wrote, unless already recorded. */
   StepProgress recordPrior(StepProgress step, List<TargetSnapshot> prior);

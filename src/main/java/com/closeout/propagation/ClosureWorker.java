@@ -8,7 +8,6 @@ import com.closeout.audit.CompletionRecords;
 import com.closeout.domain.ClosureStatus;
 import com.closeout.domain.EventOutcome;
 import com.closeout.domain.FollowUpReason;
-import com.closeout.domain.SourceRecord;
 import com.closeout.domain.Step;
 import com.closeout.domain.StepResult;
 import com.closeout.domain.StepStatus;
@@ -28,15 +27,21 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Works due closures: claim (a lease, one closure per escalation at a time), re-verify the source
- * record, then run the steps from the first unfinished one. Each step's progress and its audit
- * entry commit together, so a crash anywhere resumes at the first unfinished step; every claim
- * re-verifies, so a resume after a crash or a retry delay never acts on a record that changed.
+ * Works due closures. A claim leases a batch (one statement, one closure per escalation); every
+ * claim re-verifies the source record, so a resume after a crash or a retry delay never acts on a
+ * record that changed. The batch then moves through the steps in lockstep: for each step, all
+ * targets are read (concurrently, with an executor), the prior values of every planned write are
+ * committed in one transaction, the writes are sent, and their results with their audit entries are
+ * committed in one more. A crash anywhere therefore resumes at the first unfinished step, with the
+ * prior values of any write that may have reached a target already durable — and a batch of B
+ * closures costs about a dozen commits instead of a dozen per closure.
  */
 public final class ClosureWorker {
   private static final Logger LOG = LoggerFactory.getLogger(ClosureWorker.class);
@@ -93,10 +98,7 @@ public final class ClosureWorker {
     this.parallel = parallel;
   }
 
-  /**
-   * Works every closure due now until none is; returns how many claims were worked. Claims come in
-   * batches (one statement); with an executor, a batch's closures overlap their target I/O.
-   */
+  /** Works every closure due now until none is; returns how many claims were worked. */
   int runDue() {
     closures.releaseExpiredLeases(clock.instant());
     int worked = 0;
@@ -107,65 +109,241 @@ public final class ClosureWorker {
       if (batch.isEmpty()) {
         return worked;
       }
-      workAll(batch);
+      workBatch(batch.stream().map(ClosureRun::new).toList());
       worked += batch.size();
     }
     throw new IllegalStateException("worker did not settle after " + MAX_ROUNDS + " rounds");
   }
 
-  private void workAll(List<Closure> batch) {
-    if (parallel == null || batch.size() == 1) {
-      batch.forEach(this::work);
+  private void workBatch(List<ClosureRun> runs) {
+    List<Verdict> verdicts = concurrently(runs, this::verify);
+    group("verification", runs, run -> settleVerdict(run, verdicts.get(runs.indexOf(run))), null);
+    List<ClosureRun> going = runs.stream().filter(r -> r.active).toList();
+    if (going.isEmpty()) {
       return;
     }
-    CompletableFuture<?>[] running =
-        batch.stream()
-            .map(closure -> CompletableFuture.runAsync(() -> work(closure), parallel))
-            .toArray(CompletableFuture[]::new);
-    CompletableFuture.allOf(running).join();
+    var rows = closures.stepsOf(going.stream().map(r -> r.closure.id()).toList());
+    going.forEach(run -> run.steps(rows.get(run.closure.id())));
+    for (Step step : Step.values()) {
+      List<ClosureRun> due = going.stream().filter(run -> run.needs(step)).toList();
+      if (due.isEmpty()) {
+        continue;
+      }
+      if (step == Step.COMPLETION_RECORD) {
+        group("completion records", due, this::recordCompletion, step);
+        continue;
+      }
+      runStep(step, due);
+    }
+    List<ClosureRun> finished = going.stream().filter(run -> run.active).toList();
+    group(
+        "completion",
+        finished,
+        run -> {
+          closures.change(run.closure, ClosureChange.to(ClosureStatus.COMPLETED, clock.instant()));
+          auditor.append(ClosureAuditor.record(run.closure, AuditAction.COMPLETED));
+        },
+        null);
   }
 
-  private void work(Closure closure) {
-    try {
-      Verdict verdict =
-          verifier.verify(
-              new VerificationClaim(
-                  closure.key(),
-                  closure.eventEpisodeId(),
-                  closure.eventArchiveRefs(),
-                  closure.requestedActions()));
-      if (verdict instanceof Verdict.Stale stale) {
-        markStale(closure, stale);
-      } else if (verdict instanceof Verdict.FollowUp followUp) {
-        stop(
-            closure,
-            followUp.reason(),
-            followUp.system(),
-            followUp.recordVersion(),
-            followUp.detail());
-      } else if (verdict instanceof Verdict.RetryLater retry) {
-        retryLater(closure, retry, false);
-      } else if (verdict instanceof Verdict.Proceed proceed) {
-        propagate(closure, proceed);
-      }
-    } catch (ConcurrentClosureChangeException e) {
-      // Someone else moved this closure (its lease ran out and was taken over): let them have it.
-      LOG.warn("closure " + closure.key() + " changed under this worker; left alone");
-    } catch (RuntimeException e) {
-      LOG.error("closure " + closure.key() + " failed unexpectedly; will retry", e);
-      giveBack(closure, e);
+  private Verdict verify(ClosureRun run) {
+    Closure closure = run.closure;
+    return verifier.verify(
+        new VerificationClaim(
+            closure.key(),
+            closure.eventEpisodeId(),
+            closure.eventArchiveRefs(),
+            closure.requestedActions()));
+  }
+
+  /** In the verification group transaction: the guarded status change always comes first. */
+  private void settleVerdict(ClosureRun run, Verdict verdict) {
+    Closure closure = run.closure;
+    if (verdict instanceof Verdict.Proceed proceed) {
+      run.record = proceed.record();
+      auditor.append(
+          ClosureAuditor.record(closure, AuditAction.VERIFIED)
+              .target(TargetSystem.REVIEW, proceed.record().escalationId().value())
+              .detail("episode " + proceed.record().episodeId()));
+      raiseOutOfScopeOnce(closure, proceed.outOfScopeRequests());
+      return;
+    }
+    run.active = false;
+    if (verdict instanceof Verdict.Stale stale) {
+      closures.change(closure, ClosureChange.to(ClosureStatus.STALE, clock.instant()));
+      inbox.settle(closure.eventId().value(), EventOutcome.STALE, closure.id());
+      auditor.append(
+          ClosureAuditor.record(closure, AuditAction.STALE)
+              .detail("version " + stale.completedVersion() + " already completed"));
+    } else if (verdict instanceof Verdict.FollowUp followUp) {
+      stop(
+          closure,
+          followUp.reason(),
+          followUp.system(),
+          followUp.recordVersion(),
+          followUp.detail());
+    } else if (verdict instanceof Verdict.RetryLater retry) {
+      retryLater(closure, retry, false);
     }
   }
 
-  private void markStale(Closure closure, Verdict.Stale stale) {
-    transactions.inTransaction(
-        () -> {
-          closures.change(closure, ClosureChange.to(ClosureStatus.STALE, clock.instant()));
-          inbox.settle(closure.eventId().value(), EventOutcome.STALE, closure.id());
-          auditor.append(
-              ClosureAuditor.record(closure, AuditAction.STALE)
-                  .detail("version " + stale.completedVersion() + " already completed"));
-        });
+  /** One external step for every closure that needs it: plan, make priors durable, write. */
+  private void runStep(Step step, List<ClosureRun> due) {
+    List<StepPlan> plans = concurrently(due, run -> plan(step, run));
+    // A notice has no prior values: when nothing was settled or needs recording, skip the commit.
+    List<ClosureRun> recording =
+        due.stream()
+            .filter(
+                run -> {
+                  StepPlan plan = plans.get(due.indexOf(run));
+                  return !(plan instanceof StepPlan.Write write) || !write.prior().isEmpty();
+                })
+            .toList();
+    group(
+        step + " plans",
+        recording,
+        run -> {
+          StepPlan plan = plans.get(due.indexOf(run));
+          if (plan instanceof StepPlan.Write write) {
+            if (!write.prior().isEmpty()) {
+              run.steps.put(step, closures.recordPrior(run.steps.get(step), write.prior()));
+            }
+          } else if (plan instanceof StepPlan.Settled settled) {
+            settle(step, run, settled.result());
+          }
+        },
+        step);
+    // Only what committed goes on: a run handed back in the group is no longer active.
+    List<ClosureRun> writing =
+        due.stream()
+            .filter(run -> run.active && plans.get(due.indexOf(run)) instanceof StepPlan.Write)
+            .toList();
+    if (writing.isEmpty()) {
+      return;
+    }
+    List<StepResult> results =
+        concurrently(
+            writing,
+            run ->
+                executor.write(
+                    step,
+                    (StepPlan.Write) plans.get(due.indexOf(run)),
+                    run.closure.key(),
+                    run.record));
+    group(
+        step + " writes",
+        writing,
+        run -> settle(step, run, results.get(writing.indexOf(run))),
+        step);
+  }
+
+  private StepPlan plan(Step step, ClosureRun run) {
+    boolean attempted = !run.steps.get(step).prior().isEmpty();
+    CoordinatorNotice notice =
+        step == Step.COORDINATOR_NOTIFY
+            ? new CoordinatorNotice(
+                CoordinatorNotice.Kind.CLOSURE_PROPAGATION_COMPLETE,
+                run.closure.key().escalationId(),
+                run.closure.key().dispositionVersion(),
+                targetsUpdated(run))
+            : null;
+    return executor.plan(step, run.closure.key(), run.record, attempted, notice);
+  }
+
+  /** In a step's group transaction: records what one closure's step came to. */
+  private void settle(Step step, ClosureRun run, StepResult result) {
+    Closure closure = run.closure;
+    StepProgress progress = run.steps.get(step);
+    if (result instanceof StepResult.Applied applied) {
+      run.steps.put(
+          step, closures.finishStep(progress, StepStatus.DONE, applied.written(), clock.instant()));
+      for (TargetSnapshot snapshot : applied.written()) {
+        AuditRecord entry =
+            ClosureAuditor.record(closure, AuditAction.STEP_DONE)
+                .target(snapshot.system(), snapshot.recordId())
+                .detail(describe(step, snapshot));
+        auditor.append(
+            snapshot.system() == TargetSystem.NOTIFICATION
+                ? entry.notified(coordinatorName)
+                : entry);
+      }
+      run.progressed = true;
+    } else if (result instanceof StepResult.AlreadyDone done) {
+      run.steps.put(
+          step,
+          closures.finishStep(
+              progress, StepStatus.SKIPPED_ALREADY_DONE, List.of(), clock.instant()));
+      auditor.append(
+          ClosureAuditor.record(closure, AuditAction.STEP_SKIPPED)
+              .target(done.system(), done.targetRecordId())
+              .skipped()
+              .detail(step.name()));
+      run.progressed = true;
+    } else if (result instanceof StepResult.Conflict conflict) {
+      run.active = false;
+      stop(
+          closure,
+          FollowUpReason.TARGET_CONFLICT,
+          conflict.system(),
+          run.record.dispositionVersion(),
+          step + " on " + conflict.targetRecordId() + ": " + conflict.detail());
+    } else if (result instanceof StepResult.Unavailable unavailable) {
+      run.active = false;
+      retryLater(
+          closure,
+          new Verdict.RetryLater(
+              FollowUpReason.RETRIES_EXHAUSTED, unavailable.system(), unavailable.detail()),
+          run.progressed);
+    }
+  }
+
+  /**
+   * The completion trace lives in Closeout's own store: written, marked done and audited in the
+   * same transaction, so a crash cannot separate them.
+   */
+  private void recordCompletion(ClosureRun run) {
+    Closure closure = run.closure;
+    boolean written =
+        completions.insert(
+            closure.id(),
+            closure.key(),
+            closure.eventId().value(),
+            trailOf(closure),
+            clock.instant());
+    StepStatus status = written ? StepStatus.DONE : StepStatus.SKIPPED_ALREADY_DONE;
+    run.steps.put(
+        Step.COMPLETION_RECORD,
+        closures.finishStep(
+            run.steps.get(Step.COMPLETION_RECORD), status, List.of(), clock.instant()));
+    AuditRecord entry =
+        ClosureAuditor.record(closure, written ? AuditAction.STEP_DONE : AuditAction.STEP_SKIPPED)
+            .target(TargetSystem.AUDIT, "completion-record:" + closure.id())
+            .detail(Step.COMPLETION_RECORD.name());
+    auditor.append(written ? entry : entry.skipped());
+    run.progressed = true;
+  }
+
+  /** Audit sequences of this closure's trail so far: the source event through every update. */
+  private List<Long> trailOf(Closure closure) {
+    Integer version = closure.key().dispositionVersion();
+    return audit.forEscalation(closure.key().escalationId().value()).stream()
+        .filter(e -> version.equals(e.dispositionVersion()))
+        .map(AuditEntry::sequence)
+        .toList();
+  }
+
+  private List<TargetSystem> targetsUpdated(ClosureRun run) {
+    Set<TargetSystem> systems = new LinkedHashSet<>();
+    for (StepProgress step : run.steps.values()) {
+      if (step.status() == StepStatus.DONE) {
+        for (TargetSnapshot written : step.written()) {
+          if (written.system() != TargetSystem.NOTIFICATION) {
+            systems.add(written.system());
+          }
+        }
+      }
+    }
+    return List.copyOf(systems);
   }
 
   private void stop(
@@ -174,14 +352,10 @@ public final class ClosureWorker {
       TargetSystem system,
       Integer recordVersion,
       String detail) {
-    transactions.inTransaction(
-        () -> {
-          raiser.raise(closure, reason, system, recordVersion, detail);
-          closures.change(
-              closure,
-              ClosureChange.to(ClosureStatus.FOLLOW_UP, clock.instant())
-                  .withLastError(reason.name()));
-        });
+    closures.change(
+        closure,
+        ClosureChange.to(ClosureStatus.FOLLOW_UP, clock.instant()).withLastError(reason.name()));
+    raiser.raise(closure, reason, system, recordVersion, detail);
   }
 
   private void retryLater(Closure closure, Verdict.RetryLater retry, boolean progressed) {
@@ -223,190 +397,11 @@ public final class ClosureWorker {
   }
 
   private void schedule(Closure closure, ClosureChange change, Verdict.RetryLater retry) {
-    transactions.inTransaction(
-        () -> {
-          closures.change(closure, change);
-          auditor.append(
-              ClosureAuditor.record(closure, AuditAction.RETRY_SCHEDULED)
-                  .target(retry.system(), null)
-                  .detail(retry.detail() + "; next at " + change.nextAttemptAt()));
-        });
-  }
-
-  private void propagate(Closure closure, Verdict.Proceed proceed) {
-    SourceRecord record = proceed.record();
-    transactions.inTransaction(
-        () -> {
-          auditor.append(
-              ClosureAuditor.record(closure, AuditAction.VERIFIED)
-                  .target(TargetSystem.REVIEW, record.escalationId().value())
-                  .detail("episode " + record.episodeId()));
-          raiseOutOfScopeOnce(closure, proceed.outOfScopeRequests());
-        });
-    boolean progressed = false;
-    for (StepProgress step : closures.steps(closure.id())) {
-      StepProgress progress = step;
-      if (progress.status().isFinished()) {
-        continue;
-      }
-      if (progress.step() == Step.COMPLETION_RECORD) {
-        recordCompletion(closure, progress);
-        progressed = true;
-        continue;
-      }
-      // Recording prior values moves the step row's revision: keep the row as last written.
-      StepProgress[] latest = {progress};
-      StepResult result = run(closure, record, latest);
-      progress = latest[0];
-      if (result instanceof StepResult.Applied applied) {
-        finish(closure, progress, StepStatus.DONE, applied.written(), AuditAction.STEP_DONE);
-        progressed = true;
-      } else if (result instanceof StepResult.AlreadyDone done) {
-        finish(
-            closure,
-            progress,
-            StepStatus.SKIPPED_ALREADY_DONE,
-            List.of(),
-            AuditAction.STEP_SKIPPED,
-            done.system(),
-            done.targetRecordId());
-        progressed = true;
-      } else if (result instanceof StepResult.Conflict conflict) {
-        stop(
-            closure,
-            FollowUpReason.TARGET_CONFLICT,
-            conflict.system(),
-            record.dispositionVersion(),
-            progress.step() + " on " + conflict.targetRecordId() + ": " + conflict.detail());
-        return;
-      } else if (result instanceof StepResult.Unavailable unavailable) {
-        retryLater(
-            closure,
-            new Verdict.RetryLater(
-                FollowUpReason.RETRIES_EXHAUSTED, unavailable.system(), unavailable.detail()),
-            progressed);
-        return;
-      }
-    }
-    transactions.inTransaction(
-        () -> {
-          closures.change(closure, ClosureChange.to(ClosureStatus.COMPLETED, clock.instant()));
-          auditor.append(ClosureAuditor.record(closure, AuditAction.COMPLETED));
-        });
-  }
-
-  private StepResult run(Closure closure, SourceRecord record, StepProgress[] latest) {
-    StepProgress progress = latest[0];
-    boolean attempted = !progress.prior().isEmpty();
-    PriorRecorder priors =
-        prior -> {
-          latest[0] = closures.recordPrior(latest[0], prior);
-          return latest[0].prior();
-        };
-    return switch (progress.step()) {
-      case TRACKER_SYNC, LEDGER_SYNC, ARCHIVE_LINK, QUEUE_CLOSE ->
-          executor.execute(progress.step(), closure.key(), record, attempted, priors);
-      case COMPLETION_RECORD ->
-          throw new IllegalArgumentException("the completion record is written in the store");
-      case COORDINATOR_NOTIFY ->
-          executor.notifyCoordinator(
-              new CoordinatorNotice(
-                  CoordinatorNotice.Kind.CLOSURE_PROPAGATION_COMPLETE,
-                  closure.key().escalationId(),
-                  closure.key().dispositionVersion(),
-                  targetsUpdated(closure)),
-              closure.key().keyFor(Step.COORDINATOR_NOTIFY));
-    };
-  }
-
-  /**
-   * The completion trace lives in Closeout's own store, so it is written, marked done and audited
-   * in one transaction: a crash cannot separate them.
-   */
-  private void recordCompletion(Closure closure, StepProgress progress) {
-    transactions.inTransaction(
-        () -> {
-          boolean written =
-              completions.insert(
-                  closure.id(),
-                  closure.key(),
-                  closure.eventId().value(),
-                  trailOf(closure),
-                  clock.instant());
-          StepStatus status = written ? StepStatus.DONE : StepStatus.SKIPPED_ALREADY_DONE;
-          closures.finishStep(progress, status, List.of(), clock.instant());
-          AuditRecord entry =
-              ClosureAuditor.record(
-                      closure, written ? AuditAction.STEP_DONE : AuditAction.STEP_SKIPPED)
-                  .target(TargetSystem.AUDIT, "completion-record:" + closure.id())
-                  .detail(Step.COMPLETION_RECORD.name());
-          auditor.append(written ? entry : entry.skipped());
-        });
-    listener.stepCommitted(closure.key(), progress.step());
-  }
-
-  /** Audit sequences of this closure's trail so far: the source event through every update. */
-  private List<Long> trailOf(Closure closure) {
-    return audit.forEscalation(closure.key().escalationId().value()).stream()
-        .filter(
-            e -> Integer.valueOf(closure.key().dispositionVersion()).equals(e.dispositionVersion()))
-        .map(AuditEntry::sequence)
-        .toList();
-  }
-
-  private List<TargetSystem> targetsUpdated(Closure closure) {
-    Set<TargetSystem> systems = new LinkedHashSet<>();
-    for (StepProgress step : closures.steps(closure.id())) {
-      if (step.status() == StepStatus.DONE) {
-        for (TargetSnapshot written : step.written()) {
-          if (written.system() != TargetSystem.NOTIFICATION) {
-            systems.add(written.system());
-          }
-        }
-      }
-    }
-    return List.copyOf(systems);
-  }
-
-  private void finish(
-      Closure closure,
-      StepProgress progress,
-      StepStatus status,
-      List<TargetSnapshot> written,
-      AuditAction action) {
-    finish(closure, progress, status, written, action, null, null);
-  }
-
-  private void finish(
-      Closure closure,
-      StepProgress progress,
-      StepStatus status,
-      List<TargetSnapshot> written,
-      AuditAction action,
-      TargetSystem skippedSystem,
-      String skippedRecord) {
-    transactions.inTransaction(
-        () -> {
-          closures.finishStep(progress, status, written, clock.instant());
-          if (written.isEmpty()) {
-            auditor.append(
-                ClosureAuditor.record(closure, action)
-                    .target(skippedSystem, skippedRecord)
-                    .skipped()
-                    .detail(progress.step().name()));
-          }
-          for (TargetSnapshot snapshot : written) {
-            AuditRecord entry =
-                ClosureAuditor.record(closure, action)
-                    .target(snapshot.system(), snapshot.recordId())
-                    .detail(describe(progress.step(), snapshot));
-            if (snapshot.system() == TargetSystem.NOTIFICATION) {
-              entry = entry.notified(coordinatorName);
-            }
-            auditor.append(entry);
-          }
-        });
-    listener.stepCommitted(closure.key(), progress.step());
+    closures.change(closure, change);
+    auditor.append(
+        ClosureAuditor.record(closure, AuditAction.RETRY_SCHEDULED)
+            .target(retry.system(), null)
+            .detail(retry.detail() + "; next at " + change.nextAttemptAt()));
   }
 
   private static String describe(Step step, TargetSnapshot snapshot) {
@@ -438,21 +433,75 @@ public final class ClosureWorker {
     raiser.raise(closure, FollowUpReason.OUT_OF_SCOPE_REQUEST, null, null, detail);
   }
 
+  /**
+   * Applies {@code work} to every run in one transaction, then tells the listener that {@code step}
+   * committed for each run that finished it. If the group transaction fails, nothing of it
+   * committed: each run is reset to what the store holds and tried alone, so one bad closure never
+   * holds up the rest of its batch; a run that fails alone is handed back for a later attempt.
+   */
+  private void group(String what, List<ClosureRun> members, Consumer<ClosureRun> work, Step step) {
+    if (members.isEmpty()) {
+      return;
+    }
+    try {
+      transactions.inTransaction(() -> auditor.batched(() -> members.forEach(work)));
+    } catch (RuntimeException groupFailure) {
+      LOG.warn("{} of {} closures failed together; trying one by one", what, members.size());
+      for (ClosureRun run : members) {
+        run.active = true;
+        run.steps(closures.steps(run.closure.id()));
+        try {
+          transactions.inTransaction(() -> auditor.batched(() -> work.accept(run)));
+        } catch (ConcurrentClosureChangeException e) {
+          // Someone else moved this closure (its lease ran out and was taken over): theirs now.
+          run.active = false;
+          LOG.warn("closure {} changed under this worker; left alone", run.closure.key());
+        } catch (RuntimeException e) {
+          run.active = false;
+          LOG.error("closure {} failed in {}; handed back", run.closure.key(), what, e);
+          giveBack(run.closure, e);
+        }
+      }
+    }
+    if (step != null) {
+      for (ClosureRun run : members) {
+        StepProgress progress = run.steps.get(step);
+        if (progress != null && progress.status().isFinished()) {
+          listener.stepCommitted(run.closure.key(), step);
+        }
+      }
+    }
+  }
+
+  /** Runs {@code task} for every run, concurrently when there is an executor; results in order. */
+  private <T> List<T> concurrently(List<ClosureRun> runs, Function<ClosureRun, T> task) {
+    if (parallel == null || runs.size() == 1) {
+      return runs.stream().map(task).toList();
+    }
+    List<CompletableFuture<T>> futures =
+        runs.stream()
+            .map(run -> CompletableFuture.supplyAsync(() -> task.apply(run), parallel))
+            .toList();
+    return futures.stream().map(CompletableFuture::join).toList();
+  }
+
   /** After an unexpected failure, hand the closure back for a later attempt. */
   private void giveBack(Closure closure, RuntimeException cause) {
     try {
       Closure current = closures.find(closure.id()).orElse(closure);
       if (current.status() == ClosureStatus.RUNNING && workerId.equals(current.leaseOwner())) {
-        retryLater(
-            current,
-            new Verdict.RetryLater(
-                FollowUpReason.RETRIES_EXHAUSTED,
-                TargetSystem.AUDIT,
-                "internal error " + cause.getClass().getSimpleName()),
-            false);
+        transactions.inTransaction(
+            () ->
+                retryLater(
+                    current,
+                    new Verdict.RetryLater(
+                        FollowUpReason.RETRIES_EXHAUSTED,
+                        TargetSystem.AUDIT,
+                        "internal error " + cause.getClass().getSimpleName()),
+                    false));
       }
     } catch (RuntimeException again) {
-      LOG.error("could not hand back " + closure.key() + "; its lease will expire", again);
+      LOG.error("could not hand back {}; its lease will expire", closure.key(), again);
     }
   }
 }

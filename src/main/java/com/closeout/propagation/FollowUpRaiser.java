@@ -4,6 +4,7 @@ import com.closeout.audit.AuditAction;
 import com.closeout.domain.FollowUpReason;
 import com.closeout.domain.TargetSystem;
 import com.closeout.followup.FollowUp;
+import com.closeout.followup.FollowUpStatus;
 import com.closeout.followup.FollowUpStore;
 import com.closeout.followup.NewFollowUp;
 import java.time.Clock;
@@ -47,8 +48,7 @@ final class FollowUpRaiser {
       return opened;
     }
     return followUps.forClosure(closure.id()).stream()
-        .filter(
-            f -> f.reason() == reason && f.status() == com.closeout.followup.FollowUpStatus.OPEN)
+        .filter(f -> f.reason() == reason && f.status() == FollowUpStatus.OPEN)
         .findFirst();
   }
 }

@@ -16,16 +16,15 @@ import com.closeout.targets.ReviewState;
 import com.closeout.targets.TargetPorts;
 import com.closeout.targets.TargetUnavailableException;
 import com.closeout.targets.WriteResult;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Runs the external steps of SPEC §5 against the targets: read the current state, skip what is
- * already done, record the prior values, then write conditionally on the revision read with the
- * step's idempotency key. A revision conflict is re-read a bounded number of times.
+ * Runs the external steps of SPEC §5 in two halves. {@link #plan} reads the target's current state
+ * and decides: already done, a conflict, or a write whose prior values the caller makes durable.
+ * {@link #write} then writes conditionally on the revision read, with the step's idempotency key; a
+ * revision conflict is re-read and decided again a bounded number of times.
  */
 final class StepExecutor {
   private final TargetPorts targets;
@@ -37,104 +36,167 @@ final class StepExecutor {
   }
 
   /**
-   * @param alreadyAttempted prior values were recorded by an earlier attempt, so the target in the
-   *     desired state most likely holds Closeout's own write whose answer was lost
+   * @param attempted prior values were recorded by an earlier attempt, so a target already in the
+   *     desired state most likely holds Closeout's own write whose answer was lost: it counts as
+   *     done by this step, not skipped, and a revert will undo it
    */
-  StepResult execute(
-      Step step,
-      ClosureKey key,
-      SourceRecord record,
-      boolean alreadyAttempted,
-      PriorRecorder priors) {
+  StepPlan plan(
+      Step step, ClosureKey key, SourceRecord record, boolean attempted, CoordinatorNotice notice) {
     try {
       return switch (step) {
         case TRACKER_SYNC ->
-            syncReviewState(
-                targets.tracker(), TargetSystem.TRACKER, key, record, alreadyAttempted, priors);
+            planReviewState(targets.tracker(), TargetSystem.TRACKER, key, record, attempted);
         case LEDGER_SYNC ->
-            syncReviewState(
-                targets.ledger(), TargetSystem.LEDGER, key, record, alreadyAttempted, priors);
-        case ARCHIVE_LINK -> linkArchive(key, record, alreadyAttempted, priors);
-        case QUEUE_CLOSE -> closeQueueItem(key, record, alreadyAttempted, priors);
-        case COORDINATOR_NOTIFY, COMPLETION_RECORD ->
-            throw new IllegalArgumentException(step + " is not a target step");
+            planReviewState(targets.ledger(), TargetSystem.LEDGER, key, record, attempted);
+        case ARCHIVE_LINK -> planLinks(key, record, attempted);
+        case QUEUE_CLOSE -> planQueueClose(key, record, attempted);
+        case COORDINATOR_NOTIFY -> new StepPlan.NoticeWrite(Objects.requireNonNull(notice));
+        case COMPLETION_RECORD ->
+            throw new IllegalArgumentException("the completion record is written in the store");
       };
     } catch (TargetUnavailableException e) {
-      return new StepResult.Unavailable(e.system(), e.system().wireName() + " unavailable");
+      return unavailable(e);
     }
   }
 
-  StepResult notifyCoordinator(CoordinatorNotice notice, IdempotencyKey key) {
+  /** Sends a planned write; the plan's prior values must already be durable. */
+  StepResult write(Step step, StepPlan.Write plan, ClosureKey key, SourceRecord record) {
+    StepPlan.Write current = plan;
     try {
-      WriteResult result = targets.coordinator().post(notice, key);
-      if (result == WriteResult.APPLIED || result == WriteResult.REPLAYED) {
-        return new StepResult.Applied(
-            List.of(
-                new TargetSnapshot(
-                    TargetSystem.NOTIFICATION,
-                    targets.coordinator().name(),
-                    notice.kind().name(),
-                    notice.dispositionVersion(),
-                    null,
-                    List.of(),
-                    0)));
+      for (int read = 0; read <= conflictRereads; read++) {
+        WriteOutcome outcome = send(step, current, key, record);
+        if (outcome.result() != null) {
+          return outcome.result();
+        }
+        // Someone else changed the record since we read it: read again and decide again.
+        StepPlan again = plan(step, key, record, true, null);
+        if (again instanceof StepPlan.Settled settled) {
+          return settled.result();
+        }
+        current = (StepPlan.Write) again;
       }
-      return new StepResult.Unavailable(TargetSystem.NOTIFICATION, "notice refused: " + result);
     } catch (TargetUnavailableException e) {
-      return new StepResult.Unavailable(e.system(), "notification unavailable");
+      return unavailable(e).result();
     }
+    TargetSystem system = step.target() == null ? TargetSystem.TRACKER : step.target();
+    return new StepResult.Unavailable(system, system.wireName() + " kept changing under us");
   }
 
-  private StepResult syncReviewState(
+  /** A result, or {@code null} result when the conditional write lost to another change. */
+  private record WriteOutcome(StepResult result) {}
+
+  private WriteOutcome send(Step step, StepPlan.Write plan, ClosureKey key, SourceRecord record) {
+    if (plan instanceof StepPlan.ReviewStateWrite w) {
+      BookkeepingRecord current = w.current();
+      WriteResult result =
+          w.target()
+              .setReviewState(
+                  current.recordId(), w.desired(), current.revision(), key.keyFor(step));
+      return switch (result) {
+        case APPLIED, REPLAYED ->
+            done(
+                new TargetSnapshot(
+                    w.system(),
+                    current.recordId(),
+                    w.desired().status(),
+                    w.desired().dispositionVersion(),
+                    w.desired().closedAt(),
+                    uris(current.archiveRefs()),
+                    current.revision() + 1));
+        case NOT_FOUND ->
+            new WriteOutcome(conflict(w.system(), current.recordId(), "record no longer exists"));
+        case REVISION_CONFLICT -> new WriteOutcome(null);
+      };
+    }
+    if (plan instanceof StepPlan.LinkWrite w) {
+      for (Linkable entry :
+          List.of(
+              new Linkable(TargetSystem.TRACKER, targets.tracker(), w.tracker()),
+              new Linkable(TargetSystem.LEDGER, targets.ledger(), w.ledger()))) {
+        long revision = entry.record().revision();
+        for (ArchiveRef ref : missingLinks(entry.record(), record)) {
+          IdempotencyKey linkKey =
+              key.keyFor(Step.ARCHIVE_LINK).qualified(entry.system().wireName() + ":" + ref.uri());
+          WriteResult result =
+              entry.target().linkArchiveRef(entry.record().recordId(), ref, revision, linkKey);
+          if (result == WriteResult.NOT_FOUND) {
+            return new WriteOutcome(
+                conflict(entry.system(), entry.record().recordId(), "record no longer exists"));
+          }
+          if (result == WriteResult.REVISION_CONFLICT) {
+            return new WriteOutcome(null);
+          }
+          revision++;
+        }
+      }
+      // Every link is in: one more read confirms them and yields the snapshots written.
+      return new WriteOutcome(null);
+    }
+    if (plan instanceof StepPlan.QueueWrite w) {
+      QueueItem item = w.item();
+      WriteResult result =
+          targets
+              .queue()
+              .close(item.itemId(), record.finalizedAt(), item.revision(), key.keyFor(step));
+      return switch (result) {
+        case APPLIED, REPLAYED ->
+            done(
+                new TargetSnapshot(
+                    TargetSystem.QUEUE,
+                    item.itemId(),
+                    QueueItem.CLOSED,
+                    null,
+                    record.finalizedAt(),
+                    List.of(),
+                    item.revision() + 1));
+        case NOT_FOUND ->
+            new WriteOutcome(conflict(TargetSystem.QUEUE, item.itemId(), "item no longer exists"));
+        case REVISION_CONFLICT -> new WriteOutcome(null);
+      };
+    }
+    if (plan instanceof StepPlan.NoticeWrite w) {
+      WriteResult result = targets.coordinator().post(w.notice(), key.keyFor(step));
+      if (result == WriteResult.APPLIED || result == WriteResult.REPLAYED) {
+        return done(
+            new TargetSnapshot(
+                TargetSystem.NOTIFICATION,
+                targets.coordinator().name(),
+                w.notice().kind().name(),
+                w.notice().dispositionVersion(),
+                null,
+                List.of(),
+                0));
+      }
+      return new WriteOutcome(
+          new StepResult.Unavailable(TargetSystem.NOTIFICATION, "notice refused: " + result));
+    }
+    throw new IllegalArgumentException("unknown plan " + plan);
+  }
+
+  private StepPlan planReviewState(
       BookkeepingTarget target,
       TargetSystem system,
       ClosureKey key,
       SourceRecord record,
-      boolean alreadyAttempted,
-      PriorRecorder priors) {
+      boolean attempted) {
     ReviewState desired =
         ReviewState.reviewComplete(key.dispositionVersion(), record.finalizedAt());
-    for (int read = 0; read <= conflictRereads; read++) {
-      Optional<BookkeepingRecord> found = target.findByEscalation(key.escalationId());
-      if (found.isEmpty()) {
-        return conflict(system, key.escalationId().value(), "record no longer exists");
-      }
-      BookkeepingRecord current = found.get();
-      Optional<String> unexpected = unexpectedState(current, key, record);
-      if (unexpected.isPresent()) {
-        return conflict(system, current.recordId(), unexpected.get());
-      }
-      if (current.reviewState().equals(desired)) {
-        return alreadyAttempted
-            ? new StepResult.Applied(List.of(snapshot(system, current)))
-            : new StepResult.AlreadyDone(system, current.recordId());
-      }
-      priors.record(List.of(snapshot(system, current)));
-      WriteResult result =
-          target.setReviewState(
-              current.recordId(), desired, current.revision(), key.keyFor(stepOf(system)));
-      switch (result) {
-        case APPLIED, REPLAYED -> {
-          return new StepResult.Applied(
-              List.of(
-                  new TargetSnapshot(
-                      system,
-                      current.recordId(),
-                      desired.status(),
-                      desired.dispositionVersion(),
-                      desired.closedAt(),
-                      uris(current.archiveRefs()),
-                      current.revision() + 1)));
-        }
-        case NOT_FOUND -> {
-          return conflict(system, current.recordId(), "record no longer exists");
-        }
-        case REVISION_CONFLICT -> {
-          // Someone else changed the record since we read it: read again and decide again.
-        }
-      }
+    Optional<BookkeepingRecord> found = target.findByEscalation(key.escalationId());
+    if (found.isEmpty()) {
+      return settled(conflict(system, key.escalationId().value(), "record no longer exists"));
     }
-    return new StepResult.Unavailable(system, system.wireName() + " kept changing under us");
+    BookkeepingRecord current = found.get();
+    Optional<String> unexpected = unexpectedState(current, key, record);
+    if (unexpected.isPresent()) {
+      return settled(conflict(system, current.recordId(), unexpected.get()));
+    }
+    if (current.reviewState().equals(desired)) {
+      return settled(
+          attempted
+              ? new StepResult.Applied(List.of(snapshot(system, current)))
+              : new StepResult.AlreadyDone(system, current.recordId()));
+    }
+    return new StepPlan.ReviewStateWrite(target, system, current, desired);
   }
 
   /** A target holding another episode or a newer version is not ours to overwrite. */
@@ -156,72 +218,38 @@ final class StepExecutor {
     return Optional.empty();
   }
 
-  private StepResult linkArchive(
-      ClosureKey key, SourceRecord record, boolean alreadyAttempted, PriorRecorder priors) {
-    List<TargetSnapshot> written = new ArrayList<>();
-    boolean wroteAny = false;
-    for (int read = 0; read <= conflictRereads; read++) {
-      Optional<BookkeepingRecord> tracker = targets.tracker().findByEscalation(key.escalationId());
-      Optional<BookkeepingRecord> ledger = targets.ledger().findByEscalation(key.escalationId());
-      if (tracker.isEmpty()) {
-        return conflict(TargetSystem.TRACKER, key.escalationId().value(), "record gone");
-      }
-      if (ledger.isEmpty()) {
-        return conflict(TargetSystem.LEDGER, key.escalationId().value(), "record gone");
-      }
-      for (var entry :
-          List.of(
-              new Linkable(TargetSystem.TRACKER, targets.tracker(), tracker.get()),
-              new Linkable(TargetSystem.LEDGER, targets.ledger(), ledger.get()))) {
-        if (!Objects.equals(entry.record().episodeId(), record.episodeId())) {
-          return conflict(
-              entry.system(),
-              entry.record().recordId(),
-              "record holds episode " + entry.record().episodeId());
-        }
-      }
-      if (missingLinks(tracker.get(), record).isEmpty()
-          && missingLinks(ledger.get(), record).isEmpty()) {
-        if (wroteAny || alreadyAttempted) {
-          written.clear();
-          written.add(snapshot(TargetSystem.TRACKER, tracker.get()));
-          written.add(snapshot(TargetSystem.LEDGER, ledger.get()));
-          return new StepResult.Applied(written);
-        }
-        return new StepResult.AlreadyDone(TargetSystem.TRACKER, tracker.get().recordId());
-      }
-      priors.record(
-          List.of(
-              snapshot(TargetSystem.TRACKER, tracker.get()),
-              snapshot(TargetSystem.LEDGER, ledger.get())));
-      boolean conflicted = false;
-      for (var entry :
-          List.of(
-              new Linkable(TargetSystem.TRACKER, targets.tracker(), tracker.get()),
-              new Linkable(TargetSystem.LEDGER, targets.ledger(), ledger.get()))) {
-        long revision = entry.record().revision();
-        for (ArchiveRef ref : missingLinks(entry.record(), record)) {
-          IdempotencyKey linkKey =
-              key.keyFor(Step.ARCHIVE_LINK).qualified(entry.system().wireName() + ":" + ref.uri());
-          WriteResult result =
-              entry.target().linkArchiveRef(entry.record().recordId(), ref, revision, linkKey);
-          if (result == WriteResult.APPLIED || result == WriteResult.REPLAYED) {
-            revision++;
-            wroteAny = true;
-          } else if (result == WriteResult.NOT_FOUND) {
-            return conflict(entry.system(), entry.record().recordId(), "record no longer exists");
-          } else {
-            conflicted = true;
-            break;
-          }
-        }
-      }
-      if (!conflicted) {
-        // Re-read on the next pass confirms every link and yields the snapshots written.
-        continue;
+  private StepPlan planLinks(ClosureKey key, SourceRecord record, boolean attempted) {
+    Optional<BookkeepingRecord> tracker = targets.tracker().findByEscalation(key.escalationId());
+    Optional<BookkeepingRecord> ledger = targets.ledger().findByEscalation(key.escalationId());
+    if (tracker.isEmpty()) {
+      return settled(conflict(TargetSystem.TRACKER, key.escalationId().value(), "record gone"));
+    }
+    if (ledger.isEmpty()) {
+      return settled(conflict(TargetSystem.LEDGER, key.escalationId().value(), "record gone"));
+    }
+    for (var entry :
+        List.of(
+            new Linkable(TargetSystem.TRACKER, targets.tracker(), tracker.get()),
+            new Linkable(TargetSystem.LEDGER, targets.ledger(), ledger.get()))) {
+      if (!Objects.equals(entry.record().episodeId(), record.episodeId())) {
+        return settled(
+            conflict(
+                entry.system(),
+                entry.record().recordId(),
+                "record holds episode " + entry.record().episodeId()));
       }
     }
-    return new StepResult.Unavailable(TargetSystem.TRACKER, "archive links kept conflicting");
+    if (missingLinks(tracker.get(), record).isEmpty()
+        && missingLinks(ledger.get(), record).isEmpty()) {
+      return settled(
+          attempted
+              ? new StepResult.Applied(
+                  List.of(
+                      snapshot(TargetSystem.TRACKER, tracker.get()),
+                      snapshot(TargetSystem.LEDGER, ledger.get())))
+              : new StepResult.AlreadyDone(TargetSystem.TRACKER, tracker.get().recordId()));
+    }
+    return new StepPlan.LinkWrite(tracker.get(), ledger.get());
   }
 
   private record Linkable(
@@ -231,55 +259,24 @@ final class StepExecutor {
     return record.archiveRefs().stream().filter(ref -> !current.hasLink(ref.uri())).toList();
   }
 
-  private StepResult closeQueueItem(
-      ClosureKey key, SourceRecord record, boolean alreadyAttempted, PriorRecorder priors) {
-    Instant closedAt = record.finalizedAt();
-    for (int read = 0; read <= conflictRereads; read++) {
-      Optional<QueueItem> found = targets.queue().findByEscalation(key.escalationId());
-      if (found.isEmpty()) {
-        return conflict(TargetSystem.QUEUE, key.escalationId().value(), "item no longer exists");
-      }
-      QueueItem item = found.get();
-      if (!Objects.equals(item.episodeId(), record.episodeId())) {
-        return conflict(
-            TargetSystem.QUEUE, item.itemId(), "item holds episode " + item.episodeId());
-      }
-      if (QueueItem.CLOSED.equals(item.status())) {
-        return alreadyAttempted
-            ? new StepResult.Applied(List.of(snapshot(item)))
-            : new StepResult.AlreadyDone(TargetSystem.QUEUE, item.itemId());
-      }
-      priors.record(List.of(snapshot(item)));
-      WriteResult result =
-          targets
-              .queue()
-              .close(item.itemId(), closedAt, item.revision(), key.keyFor(Step.QUEUE_CLOSE));
-      switch (result) {
-        case APPLIED, REPLAYED -> {
-          return new StepResult.Applied(
-              List.of(
-                  new TargetSnapshot(
-                      TargetSystem.QUEUE,
-                      item.itemId(),
-                      QueueItem.CLOSED,
-                      null,
-                      closedAt,
-                      List.of(),
-                      item.revision() + 1)));
-        }
-        case NOT_FOUND -> {
-          return conflict(TargetSystem.QUEUE, item.itemId(), "item no longer exists");
-        }
-        case REVISION_CONFLICT -> {
-          // Re-read and decide again.
-        }
-      }
+  private StepPlan planQueueClose(ClosureKey key, SourceRecord record, boolean attempted) {
+    Optional<QueueItem> found = targets.queue().findByEscalation(key.escalationId());
+    if (found.isEmpty()) {
+      return settled(
+          conflict(TargetSystem.QUEUE, key.escalationId().value(), "item no longer exists"));
     }
-    return new StepResult.Unavailable(TargetSystem.QUEUE, "queue item kept changing under us");
-  }
-
-  private static Step stepOf(TargetSystem system) {
-    return system == TargetSystem.TRACKER ? Step.TRACKER_SYNC : Step.LEDGER_SYNC;
+    QueueItem item = found.get();
+    if (!Objects.equals(item.episodeId(), record.episodeId())) {
+      return settled(
+          conflict(TargetSystem.QUEUE, item.itemId(), "item holds episode " + item.episodeId()));
+    }
+    if (QueueItem.CLOSED.equals(item.status())) {
+      return settled(
+          attempted
+              ? new StepResult.Applied(List.of(snapshot(item)))
+              : new StepResult.AlreadyDone(TargetSystem.QUEUE, item.itemId()));
+    }
+    return new StepPlan.QueueWrite(item);
   }
 
   static TargetSnapshot snapshot(TargetSystem system, BookkeepingRecord record) {
@@ -306,6 +303,18 @@ final class StepExecutor {
 
   private static List<String> uris(List<ArchiveRef> refs) {
     return refs.stream().map(ArchiveRef::uri).toList();
+  }
+
+  private static WriteOutcome done(TargetSnapshot written) {
+    return new WriteOutcome(new StepResult.Applied(List.of(written)));
+  }
+
+  private static StepPlan.Settled settled(StepResult result) {
+    return new StepPlan.Settled(result);
+  }
+
+  private static StepPlan.Settled unavailable(TargetUnavailableException e) {
+    return settled(new StepResult.Unavailable(e.system(), e.system().wireName() + " unavailable"));
   }
 
   private static StepResult conflict(TargetSystem system, String recordId, String detail) {

@@ -3,7 +3,11 @@ package com.closeout.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.Mockito.when;
 
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class CloseoutCliTests {
@@ -35,7 +39,9 @@ class CloseoutCliTests {
         .contains("audit verify")
         .contains("follow-ups [--open]")
         .contains("follow-ups resolve ID --retry|--dismiss --comment TEXT")
-        .contains("revert ESCALATION --version N");
+        .contains("revert ESCALATION --version N")
+        .contains("--server URL")
+        .contains("CLOSEOUT_SERVER");
   }
 
   @Test
@@ -93,5 +99,46 @@ class CloseoutCliTests {
   void serveTakesNoArguments() {
     assertThat(cli.run(new String[] {"serve", "now"}, context)).isEqualTo(2);
     assertThat(context.serveStarts).isZero();
+  }
+
+  @Test
+  void operatorCommandsSayHowToStartCloseoutWhenNothingServesAndStartNothingThemselves()
+      throws Exception {
+    int port;
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      port = socket.getLocalPort();
+    }
+    String url = "http://127.0.0.1:" + port;
+
+    assertThat(
+            cli.run(new String[] {"revert", "ESC-1", "--version", "1", "--server", url}, context))
+        .isEqualTo(1);
+
+    assertThat(context.errors())
+        .isEqualTo(
+            "closeout revert: no Closeout is serving at "
+                + url
+                + ": start `bin/closeout serve` (or `demo`), or pass --server URL;"
+                + " the target systems live in the serving process\n");
+    assertThat(context.oneShotStarts + context.serveStarts).isZero();
+  }
+
+  @Test
+  void theDefaultServerIsLocalUnlessTheEnvironmentNamesOne() throws UsageException {
+    Arguments none = Arguments.parse(List.of(), Set.of(), Set.of("--server"));
+    assertThat(ServerClient.of(none, context).base()).hasToString("http://localhost:8080");
+    context.environment.put("CLOSEOUT_SERVER", "https://closeout.internal:8443/");
+    assertThat(ServerClient.of(none, context).base()).hasToString("https://closeout.internal:8443");
+    Arguments given =
+        Arguments.parse(List.of("--server", "http://10.0.0.5:9000"), Set.of(), Set.of("--server"));
+    assertThat(ServerClient.of(given, context).base()).hasToString("http://10.0.0.5:9000");
+  }
+
+  @Test
+  void aServerThatIsNotAnHttpUrlIsAUsageError() {
+    assertThat(cli.run(new String[] {"reconcile", "--server", "localhost:8080"}, context))
+        .isEqualTo(2);
+    assertThat(cli.run(new String[] {"reconcile", "--server", "ftp://x"}, context)).isEqualTo(2);
+    assertThat(context.errors()).contains("--server must be a URL like http://localhost:8080");
   }
 }

@@ -6,17 +6,12 @@ import com.closeout.audit.AuditTrail;
 import com.closeout.audit.CompletionRecords;
 import com.closeout.followup.FollowUpStore;
 import com.closeout.intake.Inbox;
-import com.closeout.intake.format.CloudEventJsonReader;
-import com.closeout.propagation.CloseoutEngine;
 import com.closeout.propagation.CloseoutStores;
 import com.closeout.propagation.ClosureStore;
 import com.closeout.propagation.TransactionRunner;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -24,8 +19,6 @@ import java.util.Optional;
 /** A command context over mocks, recording what a command printed and how it started. */
 final class FakeCommandContext implements CommandContext, Services {
 
-  final CloseoutEngine engine = mock(CloseoutEngine.class);
-  final CloudEventJsonReader reader = mock(CloudEventJsonReader.class);
   final CloseoutStores stores =
       new CloseoutStores(
           mock(Inbox.class),
@@ -35,7 +28,10 @@ final class FakeCommandContext implements CommandContext, Services {
           mock(FollowUpStore.class),
           mock(TransactionRunner.class));
   final Map<Class<?>, Object> beans = new HashMap<>();
-  Clock clock = Clock.fixed(Instant.parse("2026-11-20T10:00:00Z"), ZoneOffset.UTC);
+
+  /** The environment commands see; empty unless a test sets a variable. */
+  final Map<String, String> environment = new HashMap<>();
+
   int oneShotStarts;
   int serveStarts;
   int workerStarts;
@@ -89,23 +85,13 @@ final class FakeCommandContext implements CommandContext, Services {
   }
 
   @Override
-  public CloseoutEngine engine() {
-    return engine;
-  }
-
-  @Override
   public CloseoutStores stores() {
     return stores;
   }
 
   @Override
-  public Clock clock() {
-    return clock;
-  }
-
-  @Override
-  public CloudEventJsonReader eventReader() {
-    return reader;
+  public String environment(String name) {
+    return environment.get(name);
   }
 
   @Override

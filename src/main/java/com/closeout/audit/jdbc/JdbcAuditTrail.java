@@ -13,9 +13,12 @@ import com.closeout.propagation.jdbc.StoreColumns;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import javax.sql.DataSource;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.TransactionDefinition;
@@ -29,6 +32,7 @@ public final class JdbcAuditTrail implements AuditTrail {
   private static final int DEFAULT_PAGE_SIZE = 1_000;
 
   private final JdbcClient jdbc;
+  private final JdbcTemplate batch;
   private final TransactionTemplate required;
   private final TransactionTemplate snapshot;
   private final Clock clock;
@@ -51,6 +55,7 @@ public final class JdbcAuditTrail implements AuditTrail {
       throw new IllegalArgumentException("pageSize must be positive");
     }
     this.jdbc = JdbcClient.create(dataSource);
+    this.batch = new JdbcTemplate(dataSource);
     this.required = new TransactionTemplate(transactionManager);
     this.snapshot = new TransactionTemplate(transactionManager);
     // Standalone, verify reads every page and the head from one snapshot; inside a caller's
@@ -63,54 +68,70 @@ public final class JdbcAuditTrail implements AuditTrail {
 
   @Override
   public AuditEntry append(AuditRecord record) {
+    return appendAll(List.of(record)).get(0);
+  }
+
+  @Override
+  public List<AuditEntry> appendAll(List<AuditRecord> records) {
+    if (records.isEmpty()) {
+      return List.of();
+    }
     return required.execute(
         status -> {
           Head head =
               jdbc.sql("SELECT sequence, hash FROM audit_head WHERE id = 1 FOR UPDATE")
                   .query((rs, n) -> new Head(rs.getLong("sequence"), rs.getString("hash")))
                   .single();
-          AuditEntry entry =
-              AuditEntry.chain(
-                  head.sequence() + 1, StoreColumns.stored(clock.instant()), record, head.hash());
-          jdbc.sql(
-                  """
-                  INSERT INTO audit_entries (sequence, recorded_at, event_id, escalation_id,
-                                             disposition_version, action, target_system,
-                                             target_record_id, skipped_as_done,
-                                             notification_target, detail, previous_hash, hash)
-                  VALUES (:sequence, :recordedAt, :eventId, :escalationId, :version, :action,
-                          :targetSystem, :targetRecordId, :skipped, :notificationTarget,
-                          :detail, :previousHash, :hash)
-                  """)
-              .param("sequence", entry.sequence())
-              .param("recordedAt", timestamp(entry.recordedAt()))
-              .param("eventId", entry.eventId())
-              .param("escalationId", entry.escalationId())
-              .param("version", entry.dispositionVersion())
-              .param("action", entry.action().name())
-              .param(
-                  "targetSystem", entry.targetSystem() == null ? null : entry.targetSystem().name())
-              .param("targetRecordId", entry.targetRecordId())
-              .param("skipped", entry.skippedAsDone())
-              .param("notificationTarget", entry.notificationTarget())
-              .param("detail", entry.detail())
-              .param("previousHash", entry.previousHash())
-              .param("hash", entry.hash())
-              .update();
+          Instant at = StoreColumns.stored(clock.instant());
+          List<AuditEntry> entries = new ArrayList<>(records.size());
+          long sequence = head.sequence();
+          String previous = head.hash();
+          for (AuditRecord record : records) {
+            AuditEntry entry = AuditEntry.chain(++sequence, at, record, previous);
+            entries.add(entry);
+            previous = entry.hash();
+          }
+          batch.batchUpdate(
+              """
+              INSERT INTO audit_entries (sequence, recorded_at, event_id, escalation_id,
+                                         disposition_version, action, target_system,
+                                         target_record_id, skipped_as_done,
+                                         notification_target, detail, previous_hash, hash)
+              VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+              """,
+              entries,
+              entries.size(),
+              (statement, entry) -> {
+                statement.setLong(1, entry.sequence());
+                statement.setObject(2, timestamp(entry.recordedAt()));
+                statement.setString(3, entry.eventId());
+                statement.setString(4, entry.escalationId());
+                statement.setObject(5, entry.dispositionVersion(), java.sql.Types.INTEGER);
+                statement.setString(6, entry.action().name());
+                statement.setString(
+                    7, entry.targetSystem() == null ? null : entry.targetSystem().name());
+                statement.setString(8, entry.targetRecordId());
+                statement.setBoolean(9, entry.skippedAsDone());
+                statement.setString(10, entry.notificationTarget());
+                statement.setString(11, entry.detail());
+                statement.setString(12, entry.previousHash());
+                statement.setString(13, entry.hash());
+              });
+          AuditEntry last = entries.get(entries.size() - 1);
           int moved =
               jdbc.sql(
                       """
                       UPDATE audit_head SET sequence = :sequence, hash = :hash
                        WHERE id = 1 AND sequence = :previous
                       """)
-                  .param("sequence", entry.sequence())
-                  .param("hash", entry.hash())
+                  .param("sequence", last.sequence())
+                  .param("hash", last.hash())
                   .param("previous", head.sequence())
                   .update();
           if (moved != 1) {
             throw new IllegalStateException("audit head moved while locked");
           }
-          return entry;
+          return entries;
         });
   }
 

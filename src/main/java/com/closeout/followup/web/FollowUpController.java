@@ -9,7 +9,7 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
-/** Read-only list of follow-ups; resolving one is an operator command ({@code follow-ups}). */
+/** Read-only list of follow-ups; {@link FollowUpResolutionController} resolves one. */
 @RestController
 public class FollowUpController {
 

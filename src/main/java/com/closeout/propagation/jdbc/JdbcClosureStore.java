@@ -27,8 +27,12 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import javax.sql.DataSource;
@@ -361,6 +365,26 @@ public final class JdbcClosureStore implements ClosureStore {
         .param("id", closureId)
         .query(JdbcClosureStore::step)
         .list();
+  }
+
+  @Override
+  public Map<Long, List<StepProgress>> stepsOf(Collection<Long> closureIds) {
+    Map<Long, List<StepProgress>> byClosure = new LinkedHashMap<>();
+    closureIds.forEach(id -> byClosure.put(id, new ArrayList<>()));
+    if (closureIds.isEmpty()) {
+      return byClosure;
+    }
+    jdbc.sql(
+            """
+            SELECT * FROM closure_steps
+             WHERE closure_id = ANY(:ids)
+             ORDER BY closure_id, step_order
+            """)
+        .param("ids", closureIds.toArray(Long[]::new))
+        .query(JdbcClosureStore::step)
+        .list()
+        .forEach(step -> byClosure.get(step.closureId()).add(step));
+    return byClosure;
   }
 
   @Override

@@ -134,6 +134,70 @@ class JdbcAuditTrailIntegrationTests {
   }
 
   @Test
+  void appendAllChainsTheRecordsInTheirOrderAfterWhatIsAlreadyThere() {
+    audit.append(AuditRecord.of("evt-0", "ESC-1", 1, AuditAction.RECEIVED));
+
+    List<AuditEntry> appended =
+        audit.appendAll(
+            List.of(
+                AuditRecord.of("evt-1", "ESC-1", 1, AuditAction.VERIFIED),
+                AuditRecord.of("evt-1", "ESC-1", 1, AuditAction.STEP_DONE),
+                AuditRecord.of("evt-1", "ESC-1", 1, AuditAction.COMPLETED)));
+
+    assertThat(appended)
+        .extracting(AuditEntry::sequence, AuditEntry::action)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(2L, AuditAction.VERIFIED),
+            org.assertj.core.groups.Tuple.tuple(3L, AuditAction.STEP_DONE),
+            org.assertj.core.groups.Tuple.tuple(4L, AuditAction.COMPLETED));
+    assertThat(appended.get(1).previousHash()).isEqualTo(appended.get(0).hash());
+    assertThat(audit.entries(1, 10))
+        .extracting(AuditEntry::hash)
+        .last()
+        .isEqualTo(appended.get(2).hash());
+    assertThat(audit.verify()).isEmpty();
+  }
+
+  @Test
+  void appendAllOfNothingWritesNothing() {
+    assertThat(audit.appendAll(List.of())).isEmpty();
+    assertThat(audit.count()).isZero();
+  }
+
+  @Test
+  void concurrentBatchesAndSingleAppendsStayOneUnbrokenChain() throws Exception {
+    ExecutorService threads = Executors.newFixedThreadPool(3);
+    try {
+      List<Future<?>> work = new ArrayList<>();
+      for (int worker = 0; worker < 3; worker++) {
+        int w = worker;
+        work.add(
+            threads.submit(
+                () -> {
+                  for (int i = 0; i < 30; i++) {
+                    if (w == 0) {
+                      audit.append(AuditRecord.of("evt-s" + i, "ESC-S", 1, AuditAction.RECEIVED));
+                    } else {
+                      audit.appendAll(
+                          List.of(
+                              AuditRecord.of("evt-" + w + i, "ESC-" + w, 1, AuditAction.STEP_DONE),
+                              AuditRecord.of(
+                                  "evt-" + w + i, "ESC-" + w, 1, AuditAction.COMPLETED)));
+                    }
+                  }
+                }));
+      }
+      for (Future<?> done : work) {
+        done.get();
+      }
+      assertThat(audit.count()).isEqualTo(30 + 2 * 30 * 2);
+      assertThat(audit.verify()).isEmpty();
+    } finally {
+      threads.shutdownNow();
+    }
+  }
+
+  @Test
   void appendTakesPartInTheCallersTransaction() {
     audit.append(AuditRecord.of("evt-0", "ESC-1", 1, AuditAction.RECEIVED));
 

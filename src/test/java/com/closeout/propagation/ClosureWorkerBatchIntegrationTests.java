@@ -1,0 +1,177 @@
+package com.closeout.propagation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.closeout.domain.ClosureKey;
+import com.closeout.domain.ClosureStatus;
+import com.closeout.domain.Step;
+import com.closeout.domain.TargetSystem;
+import com.closeout.evaluation.SimulatedClock;
+import com.closeout.propagation.jdbc.IsolatedSchema;
+import com.closeout.propagation.jdbc.JdbcCloseoutStores;
+import com.closeout.sandbox.FaultKind;
+import com.closeout.sandbox.SandboxSystems;
+import com.closeout.testsupport.CleanEscalation;
+import com.closeout.testsupport.TestDatabase;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The worker carries whole batches through the steps in lockstep, with group commits. */
+class ClosureWorkerBatchIntegrationTests {
+  private static final Instant FINALIZED = Instant.parse("2026-11-20T10:14:58Z");
+  private static final Map<TargetSystem, Integer> ONE_CLEAN_CLOSURE =
+      Map.of(
+          TargetSystem.TRACKER, 3,
+          TargetSystem.LEDGER, 3,
+          TargetSystem.QUEUE, 1,
+          TargetSystem.NOTIFICATION, 1);
+
+  private final SimulatedClock clock = new SimulatedClock(Instant.parse("2026-11-20T11:00:00Z"));
+  private IsolatedSchema schema;
+  private CloseoutStores stores;
+  private SandboxSystems sandbox;
+  private ExecutorService pool;
+  private final AtomicInteger transactions = new AtomicInteger();
+
+  @BeforeEach
+  void setUp() {
+    schema = TestDatabase.freshSchema("batch");
+    CloseoutStores real = JdbcCloseoutStores.create(schema.dataSource(), clock);
+    TransactionRunner counting =
+        new TransactionRunner() {
+          @Override
+          public <T> T inTransaction(Supplier<T> work) {
+            transactions.incrementAndGet();
+            return real.transactions().inTransaction(work);
+          }
+        };
+    stores =
+        new CloseoutStores(
+            real.inbox(),
+            real.closures(),
+            real.audit(),
+            real.completions(),
+            real.followUps(),
+            counting);
+    sandbox = new SandboxSystems();
+    pool = Executors.newFixedThreadPool(4);
+  }
+
+  @AfterEach
+  void tearDown() {
+    pool.shutdownNow();
+    schema.close();
+  }
+
+  private CloseoutEngine engine(StepCommitListener listener) {
+    EngineSettings settings = EngineSettings.defaults();
+    return new CloseoutEngine(
+        sandbox.ports(),
+        stores,
+        clock,
+        settings,
+        "batch-worker",
+        listener,
+        new SplittableRandom(5),
+        pool);
+  }
+
+  private List<CleanEscalation> receive(CloseoutEngine engine, int count) {
+    List<CleanEscalation> escalations = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      CleanEscalation escalation =
+          CleanEscalation.loadInto(sandbox, String.format("ESC-%03d", i), FINALIZED);
+      engine.receive(escalation.event("evt-" + i));
+      escalations.add(escalation);
+    }
+    return escalations;
+  }
+
+  private void drain(CloseoutEngine engine) {
+    for (int i = 0; i < 1_000; i++) {
+      engine.runDue();
+      var next = engine.nextDueAt();
+      if (next.isEmpty()) {
+        return;
+      }
+      clock.advanceTo(next.get());
+    }
+    throw new AssertionError("did not drain");
+  }
+
+  private void assertEachCompletedExactlyOnce(List<CleanEscalation> escalations) {
+    for (CleanEscalation escalation : escalations) {
+      assertThat(stores.closures().find(new ClosureKey(escalation.id(), 1)))
+          .get()
+          .extracting(Closure::status)
+          .as(escalation.id().value())
+          .isEqualTo(ClosureStatus.COMPLETED);
+      assertThat(sandbox.writes(escalation.id()))
+          .as(escalation.id().value())
+          .containsAllEntriesOf(ONE_CLEAN_CLOSURE);
+      assertThat(sandbox.tracker(escalation.id()).orElseThrow().closedAt()).isEqualTo(FINALIZED);
+      assertThat(sandbox.queueItem(escalation.id()).orElseThrow().closedAt()).isEqualTo(FINALIZED);
+    }
+    assertThat(stores.audit().verify()).isEmpty();
+  }
+
+  @Test
+  void aFullBatchCompletesEveryClosureWithGroupCommitsNotCommitsPerClosure() {
+    CloseoutEngine engine = engine(StepCommitListener.NONE);
+    List<CleanEscalation> escalations = receive(engine, 32);
+    transactions.set(0);
+
+    engine.runDue();
+
+    assertEachCompletedExactlyOnce(escalations);
+    // Verification, two per external step, completion record, notice, completion: 12 in all.
+    assertThat(transactions.get()).isEqualTo(12);
+  }
+
+  @Test
+  void flakyTargetsUnderABatchStillCompleteEveryClosureExactlyOnce() {
+    CloseoutEngine engine = engine(StepCommitListener.NONE);
+    List<CleanEscalation> escalations = receive(engine, 40);
+    sandbox.injectFault(TargetSystem.TRACKER, FaultKind.TIMEOUT, 5);
+    sandbox.injectFault(TargetSystem.LEDGER, FaultKind.CONFLICT, 7);
+    sandbox.injectFault(TargetSystem.QUEUE, FaultKind.UNAVAILABLE, 4);
+    sandbox.injectFault(TargetSystem.NOTIFICATION, FaultKind.TIMEOUT, 3);
+    sandbox.injectFault(TargetSystem.REVIEW, FaultKind.UNAVAILABLE, 2);
+
+    drain(engine);
+
+    assertEachCompletedExactlyOnce(escalations);
+  }
+
+  @Test
+  void aWorkerKilledMidBatchIsResumedByItsSuccessorWithoutDoubleWrites() {
+    CloseoutEngine dying =
+        engine(
+            (key, step) -> {
+              if (step == Step.ARCHIVE_LINK) {
+                throw new KilledWorker();
+              }
+            });
+    List<CleanEscalation> escalations = receive(dying, 20);
+
+    assertThatThrownBy(dying::runDue).isInstanceOf(KilledWorker.class);
+
+    CloseoutEngine successor = engine(StepCommitListener.NONE);
+    assertThat(successor.recoverAfterRestart()).isPositive();
+    drain(successor);
+    assertEachCompletedExactlyOnce(escalations);
+  }
+
+  private static final class KilledWorker extends Error {}
+}
