@@ -229,7 +229,6 @@ public final class FlowablePeer {
    * a password comes from CLOSEOUT_BENCH_PEER_PASSWORD.
    */
   public static void main(String[] args) throws Exception {
-    System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
     Map<String, String> options = new HashMap<>();
     for (int i = 0; i + 1 < args.length; i += 2) {
       if (!args[i].startsWith("--")) {
