@@ -159,7 +159,7 @@ public record BenchReport(
         "commits/closure",
         fmt(closeout.commitsPerClosure()),
         peer == null ? "-" : fmt(peer.commitsPerClosure()),
-        Integer.toString(ceilingPlan.transactions()));
+        fmt(ceilingPlan.transactions()));
     out.printf(
         row,
         "statements/closure",

@@ -61,9 +61,11 @@ public final class WriteCeiling {
 
   /**
    * @param writeSet statements by kind ({@code INSERT table}, {@code UPDATE table}) per closure
-   * @param transactions writing transactions per closure
+   * @param transactions writing transactions per closure; a fraction when Closeout's group commits
+   *     share transactions between closures, reproduced by giving closures a whole number each that
+   *     averages to it (at least one)
    */
-  public record Plan(Map<String, Integer> writeSet, int transactions) {
+  public record Plan(Map<String, Integer> writeSet, double transactions) {
     /** Rounds a measured profile to whole rows and transactions per closure. */
     public static Plan of(CountingDataSource.Counts counts, int closures) {
       Map<String, Integer> rows = new TreeMap<>();
@@ -78,8 +80,15 @@ public final class WriteCeiling {
                   }
                 }
               });
-      int transactions = (int) Math.max(1, Math.round((double) counts.writeCommits() / closures));
-      return new Plan(Map.copyOf(rows), transactions);
+      double transactions = Math.max(1, (double) counts.writeCommits() / closures);
+      return new Plan(Map.copyOf(rows), Math.round(transactions * 100) / 100.0);
+    }
+
+    /** The whole number of transactions closure {@code index} gets: on average the plan's. */
+    int transactionsOf(int index) {
+      long upTo = (long) Math.floor((index + 1) * transactions);
+      long before = (long) Math.floor(index * transactions);
+      return (int) Math.max(1, upTo - before);
     }
 
     /** Write kinds the ceiling has no model for (a table added since): left out, and said so. */
@@ -104,7 +113,7 @@ public final class WriteCeiling {
     try (IsolatedSchema schema = StoreSchemas.isolated(database.base(), "closeout_ceiling");
         HikariDataSource pool = database.pool("closeout-ceiling", schema.name(), parallelism)) {
       progress.printf(
-          "bench: ceiling, %d closures of %s in %d transactions each%n",
+          "bench: ceiling, %d closures of %s in %.2f transactions each%n",
           closures, plan.writeSet(), plan.transactions());
       Writer writer = new Writer(plan);
       int warmup = BenchSettings.warmupOf(closures);
@@ -198,7 +207,7 @@ public final class WriteCeiling {
 
     void write(Connection connection, int index) throws SQLException {
       List<Row> rows = rows(index);
-      int transactions = Math.min(plan.transactions(), rows.size());
+      int transactions = Math.min(plan.transactionsOf(index), rows.size());
       int from = 0;
       for (int t = 0; t < transactions; t++) {
         int to = (int) ((long) rows.size() * (t + 1) / transactions);

@@ -6,6 +6,7 @@ import com.closeout.testsupport.TestDatabase;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -83,6 +84,20 @@ class BenchmarkTests {
   }
 
   @Test
+  void ceilingClosuresShareOutAFractionalTransactionCountInWholeTransactions() {
+    WriteCeiling.Plan plan = new WriteCeiling.Plan(Map.of(), 1.5);
+
+    assertThat(List.of(plan.transactionsOf(0), plan.transactionsOf(1), plan.transactionsOf(2)))
+        .containsExactly(1, 2, 1);
+    assertThat(
+            plan.transactionsOf(0)
+                + plan.transactionsOf(1)
+                + plan.transactionsOf(2)
+                + plan.transactionsOf(3))
+        .isEqualTo(6);
+  }
+
+  @Test
   void ceilingPlanRoundsTheMeasuredWriteSetPerClosure() {
     CountingDataSource.Counts counts =
         new CountingDataSource.Counts(
@@ -97,7 +112,7 @@ class BenchmarkTests {
     assertThat(plan.writeSet())
         .containsExactlyInAnyOrderEntriesOf(
             Map.of("INSERT inbox", 1, "UPDATE closures", 2, "INSERT x", 1));
-    assertThat(plan.transactions()).isEqualTo(3);
+    assertThat(plan.transactions()).isEqualTo(3.0);
     assertThat(plan.unmodelled()).containsExactly("INSERT x");
   }
 }
