@@ -48,9 +48,10 @@ public final class ClosureBench {
   public CloseoutRun run(BenchSettings settings) throws InterruptedException {
     String tag = "C" + HexFormat.of().formatHex(randomBytes());
     BenchCases cases = new BenchCases(tag, Instant.now().truncatedTo(ChronoUnit.SECONDS));
-    SandboxSystems sandbox = new SandboxSystems();
+    // Held only here and by the targets, so both can let go of it before the heap is measured.
+    AtomicReference<SandboxSystems> world = new AtomicReference<>(new SandboxSystems());
     for (int i = 0; i < settings.cases(); i++) {
-      cases.populate(sandbox, i);
+      cases.populate(world.get(), i);
     }
     try (IsolatedSchema schema = StoreSchemas.isolated(database.base(), "closeout_bench")) {
       progress.printf(
@@ -62,7 +63,7 @@ public final class ClosureBench {
       try (HeapWatch heap = HeapWatch.start()) {
         ClosureTimings timings = new ClosureTimings(cases, 0, settings.cases(), settings.window());
         BenchTargets targets =
-            new BenchTargets(sandbox.ports(), settings.targetLatencyMillis(), timings::noticed);
+            new BenchTargets(world.get().ports(), settings.targetLatencyMillis(), timings::noticed);
         main =
             runPhase(
                 settings,
@@ -74,7 +75,7 @@ public final class ClosureBench {
                 settings.cases(),
                 0,
                 () -> {
-                  long notices = sandbox.notices().size();
+                  long notices = world.get().notices().size();
                   if (notices != settings.cases()) {
                     throw new IllegalStateException(
                         "expected one notice per closure, found " + notices);
@@ -82,6 +83,7 @@ public final class ClosureBench {
                   heapMiB[0] = heap.peakMiB();
                   // The sandbox stands in for other processes: let it go, keep the engine.
                   targets.release();
+                  world.set(null);
                   heapMiB[1] = HeapWatch.usedAfterGcMiB();
                 });
       }
