@@ -35,6 +35,9 @@ public final class CloseoutCli {
             new ReconcileCommand(),
             new FollowUpsCommand(),
             new RevertCommand(),
+            new TargetsCommand(),
+            new CheckConfigCommand(),
+            new SandboxCommand(),
             new BenchCommand()));
   }
 

@@ -17,7 +17,8 @@ final class DemoCommand implements CliCommand {
 
   @Override
   public String usage() {
-    return "demo [--cases N] [--seed S] [--json] [--exit]";
+    return "demo [--cases N] [--seed S] [--json] [--exit] [--targets sandbox|http]"
+        + " [--sandbox-url URL]";
   }
 
   @Override
@@ -48,13 +49,33 @@ final class DemoCommand implements CliCommand {
 
   static DemoOptions parse(List<String> args) throws UsageException {
     Arguments arguments =
-        Arguments.parse(args, Set.of("--json", "--exit"), Set.of("--cases", "--seed"));
+        Arguments.parse(
+            args,
+            Set.of("--json", "--exit"),
+            Set.of("--cases", "--seed", "--targets", "--sandbox-url"));
     arguments.expectPositionals(0, "nothing");
     long cases = arguments.longOption("--cases", DemoOptions.DEFAULT_CASES, 1);
     if (cases > 1_000_000) {
       throw new UsageException("--cases must be at most 1000000");
     }
     long seed = arguments.longOption("--seed", DemoOptions.DEFAULT_SEED, Long.MIN_VALUE);
-    return new DemoOptions((int) cases, seed, arguments.flag("--json"), arguments.flag("--exit"));
+    String targetsText = arguments.option("--targets").orElse("sandbox").strip();
+    DemoOptions.Targets targets;
+    if (targetsText.equals("sandbox")) {
+      targets = DemoOptions.Targets.SANDBOX;
+    } else if (targetsText.equals("http")) {
+      targets = DemoOptions.Targets.HTTP;
+    } else {
+      throw new UsageException("--targets is sandbox or http, not '" + targetsText + "'");
+    }
+    java.net.URI sandboxUrl = null;
+    if (arguments.option("--sandbox-url").isPresent()) {
+      if (targets != DemoOptions.Targets.HTTP) {
+        throw new UsageException("--sandbox-url needs --targets http");
+      }
+      sandboxUrl = ServerClient.parseBase(arguments.option("--sandbox-url").get());
+    }
+    return new DemoOptions(
+        (int) cases, seed, arguments.flag("--json"), arguments.flag("--exit"), targets, sandboxUrl);
   }
 }

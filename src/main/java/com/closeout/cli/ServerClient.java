@@ -182,6 +182,11 @@ final class ServerClient {
             .POST(HttpRequest.BodyPublishers.noBody()));
   }
 
+  /** Each configured target's kind, base URL, breaker and rate limiter. */
+  Answer targets() {
+    return send(HttpRequest.newBuilder(resolve("/api/v1/targets")).timeout(REQUEST_TIMEOUT).GET());
+  }
+
   /** The closures of one escalation; none when the server knows none. */
   List<ClosureState> closures(String escalationId) {
     Answer answer =

@@ -3,7 +3,6 @@ package com.closeout.config;
 import com.closeout.audit.DriftReconciliation;
 import com.closeout.cli.DemoLauncher;
 import com.closeout.cli.ScenarioLauncher;
-import com.closeout.evaluation.DemoCampaign;
 import com.closeout.evaluation.ScenarioBatch;
 import com.closeout.intake.format.CloudEventJsonReader;
 import com.closeout.propagation.CloseoutEngine;
@@ -12,6 +11,7 @@ import com.closeout.propagation.StepCommitListener;
 import com.closeout.propagation.jdbc.JdbcCloseoutStores;
 import com.closeout.sandbox.SandboxSystems;
 import com.closeout.targets.TargetPorts;
+import com.closeout.targets.resilience.ConfiguredTargets;
 import java.time.Clock;
 import java.util.Random;
 import java.util.concurrent.ExecutorService;
@@ -32,7 +32,8 @@ import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
   WorkerProperties.class,
   IntakeProperties.class,
   ReconciliationProperties.class,
-  ApiProperties.class
+  ApiProperties.class,
+  TargetsProperties.class
 })
 public class CloseoutConfiguration {
 
@@ -46,15 +47,22 @@ public class CloseoutConfiguration {
     return JdbcCloseoutStores.create(dataSource, clock);
   }
 
-  /** Until real connectors exist, the service talks to the in-memory sandbox systems. */
+  /** The in-memory systems: every target of kind {@code sandbox}, and the demo's systems. */
   @Bean
   SandboxSystems sandboxSystems() {
     return new SandboxSystems();
   }
 
+  /** {@code closeout.targets.*}: each system's adapter behind its breaker and rate limiter. */
   @Bean
-  TargetPorts targetPorts(SandboxSystems sandbox) {
-    return sandbox.ports();
+  ConfiguredTargets configuredTargets(
+      TargetsProperties targets, SandboxSystems sandbox, Clock clock) {
+    return TargetsAssembly.assemble(targets, sandbox, clock, System.getenv());
+  }
+
+  @Bean
+  TargetPorts targetPorts(ConfiguredTargets targets) {
+    return targets.ports();
   }
 
   @Bean
@@ -99,9 +107,12 @@ public class CloseoutConfiguration {
   /** The {@code demo} command: a generated campaign on this store and this sandbox. */
   @Bean
   DemoLauncher demoLauncher(
-      DataSource dataSource, SandboxSystems sandbox, EngineProperties engine, Clock clock) {
-    return new DemoCampaignLauncher(
-        new DemoCampaign(dataSource, sandbox, engine.toSettings()), clock);
+      DataSource dataSource,
+      SandboxSystems sandbox,
+      EngineProperties engine,
+      TargetsProperties targets,
+      Clock clock) {
+    return new DemoCampaignLauncher(dataSource, sandbox, engine.toSettings(), targets, clock);
   }
 
   @Bean

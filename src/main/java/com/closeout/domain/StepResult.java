@@ -1,5 +1,6 @@
 package com.closeout.domain;
 
+import java.time.Duration;
 import java.util.List;
 
 /** The outcome of one propagation step. */
@@ -19,6 +20,14 @@ public sealed interface StepResult {
   record Conflict(TargetSystem system, String targetRecordId, String detail)
       implements StepResult {}
 
-  /** A target did not answer, or kept changing under us; try again after a delay. */
-  record Unavailable(TargetSystem system, String detail) implements StepResult {}
+  /**
+   * A target did not answer, or kept changing under us; try again after a delay of at least {@code
+   * retryAfter} when the target named one ({@code null} otherwise).
+   */
+  record Unavailable(TargetSystem system, String detail, Duration retryAfter)
+      implements StepResult {
+    public Unavailable(TargetSystem system, String detail) {
+      this(system, detail, null);
+    }
+  }
 }

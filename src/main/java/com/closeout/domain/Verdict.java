@@ -1,5 +1,6 @@
 package com.closeout.domain;
 
+import java.time.Duration;
 import java.util.List;
 
 /** The outcome of verification (SPEC §4): a business rejection is a value, not an exception. */
@@ -23,6 +24,11 @@ public sealed interface Verdict {
    * Could not decide now: a system was unavailable, or the source is behind the event (replication
    * lag). {@code whenExhausted} is the follow-up once the retry budget is spent.
    */
-  record RetryLater(FollowUpReason whenExhausted, TargetSystem system, String detail)
-      implements Verdict {}
+  record RetryLater(
+      FollowUpReason whenExhausted, TargetSystem system, String detail, Duration retryAfter)
+      implements Verdict {
+    public RetryLater(FollowUpReason whenExhausted, TargetSystem system, String detail) {
+      this(whenExhausted, system, detail, null);
+    }
+  }
 }

@@ -14,7 +14,7 @@ import com.closeout.followup.FollowUp;
 import com.closeout.intake.InboxEntry;
 import com.closeout.propagation.CloseoutStores;
 import com.closeout.propagation.Closure;
-import com.closeout.sandbox.SandboxSystems;
+import com.closeout.sandbox.SandboxControl;
 import com.closeout.targets.BookkeepingRecord;
 import com.closeout.targets.QueueItem;
 import java.time.Instant;
@@ -42,9 +42,9 @@ final class CampaignMeasures {
           TargetSystem.NOTIFICATION, 1);
 
   private final CloseoutStores stores;
-  private final SandboxSystems sandbox;
+  private final SandboxControl sandbox;
 
-  CampaignMeasures(CloseoutStores stores, SandboxSystems sandbox) {
+  CampaignMeasures(CloseoutStores stores, SandboxControl sandbox) {
     this.stores = stores;
     this.sandbox = sandbox;
   }

@@ -18,13 +18,16 @@ import com.closeout.propagation.StepCommitListener;
 import com.closeout.propagation.jdbc.JdbcCloseoutStores;
 import com.closeout.sandbox.FaultKind;
 import com.closeout.sandbox.RestrictedContent;
+import com.closeout.sandbox.SandboxControl;
 import com.closeout.sandbox.SandboxSystems;
 import com.closeout.targets.ArchiveObject;
 import com.closeout.targets.BookkeepingRecord;
 import com.closeout.targets.QueueItem;
+import com.closeout.targets.TargetPorts;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -34,6 +37,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.function.Function;
 import javax.sql.DataSource;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -52,14 +56,29 @@ public final class DemoCampaign {
           TargetSystem.TRACKER, TargetSystem.LEDGER, TargetSystem.QUEUE, TargetSystem.NOTIFICATION);
 
   private final DataSource dataSource;
-  private final SandboxSystems sandbox;
+  private final SandboxControl sandbox;
+  private final Function<Clock, TargetPorts> ports;
   private final EngineSettings settings;
   private final CloudEventJsonReader reader = new CloudEventJsonReader();
   private final JsonMapper json = JsonMapper.builder().build();
 
   public DemoCampaign(DataSource dataSource, SandboxSystems sandbox, EngineSettings settings) {
+    this(dataSource, sandbox, clock -> sandbox.ports(), settings);
+  }
+
+  /**
+   * A campaign whose engine reaches the systems through {@code ports} (e.g. the REST adapters
+   * against a sandbox server), given the campaign's clock; {@code sandbox} sets them up and
+   * inspects them.
+   */
+  public DemoCampaign(
+      DataSource dataSource,
+      SandboxControl sandbox,
+      Function<Clock, TargetPorts> ports,
+      EngineSettings settings) {
     this.dataSource = dataSource;
     this.sandbox = sandbox;
+    this.ports = ports;
     this.settings = settings;
   }
 
@@ -75,9 +94,10 @@ public final class DemoCampaign {
     CampaignClock clock = new CampaignClock(start.truncatedTo(ChronoUnit.SECONDS));
     // The store stamps audit entries with the campaign's time too, so one run is one timeline.
     CloseoutStores stores = JdbcCloseoutStores.create(dataSource, clock);
+    TargetPorts targets = ports.apply(clock);
     CloseoutEngine engine =
         new CloseoutEngine(
-            sandbox.ports(),
+            targets,
             stores,
             clock,
             settings,
@@ -98,7 +118,7 @@ public final class DemoCampaign {
     // The plan's first case is finalized earliest; a day's margin covers clock skew at the source.
     DriftReport drift =
         new DriftReconciliation(
-                sandbox.ports(), stores.closures(), stores.audit(), stores.transactions(), clock)
+                targets, stores.closures(), stores.audit(), stores.transactions(), clock)
             .reconcile(plan.get(0).finalizedAt().minus(Duration.ofDays(1)));
     return new CampaignMeasures(stores, sandbox)
         .measure(seed, runTag, plan, latencies, seconds, drift);

@@ -292,7 +292,10 @@ public final class ClosureWorker {
       retryLater(
           closure,
           new Verdict.RetryLater(
-              FollowUpReason.RETRIES_EXHAUSTED, unavailable.system(), unavailable.detail()),
+              FollowUpReason.RETRIES_EXHAUSTED,
+              unavailable.system(),
+              unavailable.detail(),
+              unavailable.retryAfter()),
           run.progressed);
     }
   }
@@ -387,6 +390,10 @@ public final class ClosureWorker {
       return;
     }
     Duration delay = backoff.delay(settings.initialBackoff(), settings.maxBackoff(), attempts);
+    if (retry.retryAfter() != null && retry.retryAfter().compareTo(delay) > 0) {
+      // The target said when to come back (Retry-After, an open breaker): never sooner.
+      delay = retry.retryAfter();
+    }
     schedule(
         closure,
         ClosureChange.to(ClosureStatus.PENDING, now)

@@ -314,7 +314,9 @@ final class StepExecutor {
   }
 
   private static StepPlan.Settled unavailable(TargetUnavailableException e) {
-    return settled(new StepResult.Unavailable(e.system(), e.system().wireName() + " unavailable"));
+    return settled(
+        new StepResult.Unavailable(
+            e.system(), e.system().wireName() + " unavailable", e.retryAfter().orElse(null)));
   }
 
   private static StepResult conflict(TargetSystem system, String recordId, String detail) {

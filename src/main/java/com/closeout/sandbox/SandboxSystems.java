@@ -53,7 +53,7 @@ import java.util.function.UnaryOperator;
  *
  * <p>Thread-safe: every operation holds this object's monitor.
  */
-public final class SandboxSystems {
+public final class SandboxSystems implements SandboxControl {
   /** The name the coordinator channel gives in audit entries. */
   public static final String COORDINATOR_CHANNEL = "ops-coordinator";
 
@@ -105,6 +105,7 @@ public final class SandboxSystems {
   // ---- set-up, as scenario steps do it --------------------------------------------------------
 
   /** Replaces or adds the review system's record of an escalation, restricted fields included. */
+  @Override
   public synchronized void putReview(SourceRecord record, RestrictedContent restricted) {
     Objects.requireNonNull(record, "record");
     RestrictedContent content = restricted == null ? RestrictedContent.NONE : restricted;
@@ -112,15 +113,18 @@ public final class SandboxSystems {
     restrictedValues.addAll(content.values());
   }
 
+  @Override
   public synchronized void putTracker(BookkeepingRecord record) {
     putBookkeeping(TargetSystem.TRACKER, record);
   }
 
+  @Override
   public synchronized void putLedger(BookkeepingRecord record) {
     putBookkeeping(TargetSystem.LEDGER, record);
   }
 
   /** Replaces the queue item of the same escalation (or the same item id), or adds it. */
+  @Override
   public synchronized void putQueueItem(QueueItem item) {
     Objects.requireNonNull(item, "item");
     String sameEscalation = itemIdsByEscalation.remove(item.escalationId());
@@ -135,12 +139,14 @@ public final class SandboxSystems {
     itemIdsByEscalation.put(item.escalationId(), item.itemId());
   }
 
+  @Override
   public synchronized void putArchiveObject(ArchiveObject object) {
     Objects.requireNonNull(object, "object");
     archive.put(object.uri(), object);
   }
 
   /** Makes the next {@code failures} calls to one system fail (SPEC §7.1). */
+  @Override
   public synchronized void injectFault(TargetSystem system, FaultKind kind, int failures) {
     Objects.requireNonNull(kind, "kind");
     if (system == null || !FAULTABLE.contains(system)) {
@@ -160,19 +166,23 @@ public final class SandboxSystems {
 
   // ---- what a scenario inspects ----------------------------------------------------------------
 
+  @Override
   public synchronized Optional<BookkeepingRecord> tracker(EscalationId escalationId) {
     return findBookkeeping(TargetSystem.TRACKER, escalationId);
   }
 
+  @Override
   public synchronized Optional<BookkeepingRecord> ledger(EscalationId escalationId) {
     return findBookkeeping(TargetSystem.LEDGER, escalationId);
   }
 
+  @Override
   public synchronized Optional<QueueItem> queueItem(EscalationId escalationId) {
     String itemId = itemIdsByEscalation.get(escalationId);
     return itemId == null ? Optional.empty() : Optional.ofNullable(queue.get(itemId));
   }
 
+  @Override
   public synchronized List<CoordinatorNotice> notices(EscalationId escalationId) {
     return notices.stream().filter(n -> n.escalationId().equals(escalationId)).toList();
   }
@@ -182,6 +192,7 @@ public final class SandboxSystems {
   }
 
   /** State-changing calls per counted system for one escalation (zero when none). */
+  @Override
   public synchronized Map<TargetSystem, Integer> writes(EscalationId escalationId) {
     Map<TargetSystem, Integer> counted = writes.getOrDefault(escalationId.value(), Map.of());
     Map<TargetSystem, Integer> result = new LinkedHashMap<>();
@@ -205,12 +216,21 @@ public final class SandboxSystems {
     return foreignEdits.getOrDefault(system.name() + "/" + recordId, 0);
   }
 
+  /**
+   * The restricted fields the source holds for an escalation. Only the sandbox's HTTP server asks,
+   * to serve the whole record as a real review system would; the ports never return them.
+   */
+  public synchronized Optional<RestrictedContent> restrictedContent(EscalationId escalationId) {
+    return Optional.ofNullable(review.get(escalationId.value())).map(ReviewEntry::restricted);
+  }
+
   /** Every restricted value ever loaded into the review system. */
   public synchronized Set<String> restrictedValues() {
     return Set.copyOf(restrictedValues);
   }
 
   /** Occurrences of any restricted value in the given texts. */
+  @Override
   public synchronized long countRestrictedOccurrences(Collection<String> texts) {
     long count = 0;
     for (String text : texts) {
@@ -225,6 +245,7 @@ public final class SandboxSystems {
   }
 
   /** Occurrences of restricted values outside the review system: targets and notices. */
+  @Override
   public synchronized long restrictedLeaksInTargets() {
     List<String> texts = new ArrayList<>();
     bookkeeping.values().forEach(records -> records.values().forEach(r -> texts.add(r.toString())));

@@ -38,7 +38,10 @@ public final class SourceVerifier {
       return decide(claim);
     } catch (TargetUnavailableException e) {
       return new Verdict.RetryLater(
-          FollowUpReason.RETRIES_EXHAUSTED, e.system(), e.system().wireName() + " unavailable");
+          FollowUpReason.RETRIES_EXHAUSTED,
+          e.system(),
+          e.system().wireName() + " unavailable",
+          e.retryAfter().orElse(null));
     }
   }
 

@@ -3,8 +3,10 @@ package com.closeout.propagation;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.closeout.domain.ArchiveRef;
 import com.closeout.domain.ClosureKey;
 import com.closeout.domain.ClosureStatus;
+import com.closeout.domain.IdempotencyKey;
 import com.closeout.domain.Step;
 import com.closeout.domain.TargetSystem;
 import com.closeout.evaluation.SimulatedClock;
@@ -12,8 +14,15 @@ import com.closeout.propagation.jdbc.IsolatedSchema;
 import com.closeout.propagation.jdbc.JdbcCloseoutStores;
 import com.closeout.sandbox.FaultKind;
 import com.closeout.sandbox.SandboxSystems;
+import com.closeout.targets.BookkeepingRecord;
+import com.closeout.targets.EscalationTracker;
+import com.closeout.targets.ReviewState;
+import com.closeout.targets.TargetPorts;
+import com.closeout.targets.TargetUnavailableException;
+import com.closeout.targets.WriteResult;
 import com.closeout.testsupport.CleanEscalation;
 import com.closeout.testsupport.TestDatabase;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -170,6 +179,70 @@ class ClosureWorkerBatchIntegrationTests {
     CloseoutEngine successor = engine(StepCommitListener.NONE);
     assertThat(successor.recoverAfterRestart()).isPositive();
     drain(successor);
+    assertEachCompletedExactlyOnce(escalations);
+  }
+
+  @Test
+  void aTargetsRetryAfterIsHonouredWhenItIsLongerThanTheBackoff() {
+    SandboxSystems sandboxTargets = sandbox;
+    var ports = sandboxTargets.ports();
+    AtomicInteger refusals = new AtomicInteger();
+    EscalationTracker busyTracker =
+        new EscalationTracker() {
+          @Override
+          public java.util.Optional<BookkeepingRecord> findByEscalation(
+              com.closeout.domain.EscalationId escalationId) {
+            if (refusals.getAndIncrement() == 0) {
+              throw new TargetUnavailableException(
+                  TargetSystem.TRACKER, "429", false, Duration.ofMinutes(10));
+            }
+            return ports.tracker().findByEscalation(escalationId);
+          }
+
+          @Override
+          public WriteResult setReviewState(
+              String recordId, ReviewState state, long expectedRevision, IdempotencyKey key) {
+            return ports.tracker().setReviewState(recordId, state, expectedRevision, key);
+          }
+
+          @Override
+          public WriteResult linkArchiveRef(
+              String recordId, ArchiveRef ref, long expectedRevision, IdempotencyKey key) {
+            return ports.tracker().linkArchiveRef(recordId, ref, expectedRevision, key);
+          }
+
+          @Override
+          public WriteResult unlinkArchiveRef(
+              String recordId, String uri, long expectedRevision, IdempotencyKey key) {
+            return ports.tracker().unlinkArchiveRef(recordId, uri, expectedRevision, key);
+          }
+        };
+    CloseoutEngine engine =
+        new CloseoutEngine(
+            new TargetPorts(
+                ports.review(),
+                busyTracker,
+                ports.ledger(),
+                ports.queue(),
+                ports.archive(),
+                ports.coordinator()),
+            stores,
+            clock,
+            EngineSettings.defaults(),
+            "batch-worker",
+            StepCommitListener.NONE,
+            new SplittableRandom(5),
+            null);
+    Instant now = clock.instant();
+    List<CleanEscalation> escalations = receive(engine, 1);
+
+    engine.runDue();
+
+    Closure waiting =
+        stores.closures().find(new ClosureKey(escalations.get(0).id(), 1)).orElseThrow();
+    assertThat(waiting.status()).isEqualTo(ClosureStatus.PENDING);
+    assertThat(waiting.nextAttemptAt()).isAfterOrEqualTo(now.plus(Duration.ofMinutes(10)));
+    drain(engine);
     assertEachCompletedExactlyOnce(escalations);
   }
 

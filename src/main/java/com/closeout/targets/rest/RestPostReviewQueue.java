@@ -1,0 +1,63 @@
+package com.closeout.targets.rest;
+
+import static com.closeout.targets.rest.ContractClient.segment;
+
+import com.closeout.domain.EscalationId;
+import com.closeout.domain.IdempotencyKey;
+import com.closeout.targets.PostReviewQueue;
+import com.closeout.targets.QueueItem;
+import com.closeout.targets.TargetUnavailableException;
+import com.closeout.targets.WriteResult;
+import com.closeout.targets.rest.ContractBodies.CloseBody;
+import com.closeout.targets.rest.ContractBodies.MalformedBodyException;
+import com.closeout.targets.rest.ContractBodies.QueueItemBody;
+import java.time.Instant;
+import java.util.Optional;
+
+/** The post-review queue over the reference contract: read, close, and restore for a revert. */
+public final class RestPostReviewQueue implements PostReviewQueue {
+  private final ContractClient client;
+
+  public RestPostReviewQueue(ContractClient client) {
+    this.client = client;
+  }
+
+  @Override
+  public Optional<QueueItem> findByEscalation(EscalationId escalationId) {
+    ContractClient.Answer answer =
+        client.get("/queue/items/by-escalation/" + segment(escalationId.value()));
+    if (answer.notFound()) {
+      return Optional.empty();
+    }
+    if (!answer.ok()) {
+      throw new TargetUnavailableException(
+          client.system(), "HTTP " + answer.status() + " on a read", false);
+    }
+    try {
+      QueueItemBody body = ContractBodies.read(answer.body(), QueueItemBody.class);
+      return Optional.of(ContractBodies.convert(QueueItemBody.class, body::toItem));
+    } catch (MalformedBodyException e) {
+      throw new TargetUnavailableException(client.system(), e.getMessage(), false);
+    }
+  }
+
+  @Override
+  public WriteResult close(
+      String itemId, Instant closedAt, long expectedRevision, IdempotencyKey key) {
+    return client
+        .write(
+            "POST",
+            "/queue/items/" + segment(itemId) + "/close",
+            ContractBodies.write(new CloseBody(closedAt.toString())),
+            expectedRevision,
+            key)
+        .writeResult();
+  }
+
+  @Override
+  public WriteResult restoreOpen(String itemId, long expectedRevision, IdempotencyKey key) {
+    return client
+        .write("POST", "/queue/items/" + segment(itemId) + "/restore", null, expectedRevision, key)
+        .writeResult();
+  }
+}
