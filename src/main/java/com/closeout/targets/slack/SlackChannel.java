@@ -236,7 +236,7 @@ public final class SlackChannel implements CoordinatorChannel {
               .header("Retry-After")
               .flatMap(v -> ContractClient.parseRetryAfter(v, clock))
               .orElse(DEFAULT_RATE_LIMIT_WAIT);
-      return throwing(unavailable(method + ": rate limited (" + error + ")", false, wait));
+      throw unavailable(method + ": rate limited (" + error + ")", false, wait);
     }
     if (AUTH_ERRORS.contains(error)) {
       throw unavailable(
@@ -259,10 +259,6 @@ public final class SlackChannel implements CoordinatorChannel {
       throw unavailable(method + ": Slack server error (" + error + ")", write, null);
     }
     throw unavailable(method + ": Slack error (" + error + ")", false, null);
-  }
-
-  private static JsonNode throwing(TargetUnavailableException e) {
-    throw e;
   }
 
   /** Slack's error codes are short snake_case words; anything else is not repeated verbatim. */
