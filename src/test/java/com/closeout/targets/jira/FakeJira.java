@@ -37,15 +37,15 @@ import tools.jackson.databind.node.ObjectNode;
  * {"errorMessages":[...],"errors":{}}}. A test's own stubs (priority 1) win over it (priority 10);
  * the request journal records everything sent.
  */
-final class FakeJira implements ResponseDefinitionTransformerV2 {
-  static final String ESCALATION = "customfield_10040";
-  static final String EPISODE = "customfield_10041";
-  static final String VERSION = "customfield_10042";
-  static final String CLOSED_AT = "customfield_10043";
-  static final String PROJECT = "SUP";
-  static final String EMAIL = "closeout@example.com";
-  static final String TOKEN = "jira-api-token-secret";
-  static final List<String> STATUSES =
+public final class FakeJira implements ResponseDefinitionTransformerV2 {
+  public static final String ESCALATION = "customfield_10040";
+  public static final String EPISODE = "customfield_10041";
+  public static final String VERSION = "customfield_10042";
+  public static final String CLOSED_AT = "customfield_10043";
+  public static final String PROJECT = "SUP";
+  public static final String EMAIL = "closeout@example.com";
+  public static final String TOKEN = "jira-api-token-secret";
+  public static final List<String> STATUSES =
       List.of("Waiting for support", "In Review", "Review Complete");
 
   private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -53,12 +53,12 @@ final class FakeJira implements ResponseDefinitionTransformerV2 {
       DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSZ");
   private static final Pattern PHRASE = Pattern.compile("~ \"\\\\\"(.*)\\\\\"\"");
 
-  static final class Issue {
-    final String key;
-    final Map<String, Object> fields = new LinkedHashMap<>();
-    final Map<String, ObjectNode> links = new LinkedHashMap<>();
-    String status;
-    long updated;
+  public static final class Issue {
+    public final String key;
+    public final Map<String, Object> fields = new LinkedHashMap<>();
+    public final Map<String, ObjectNode> links = new LinkedHashMap<>();
+    public String status;
+    public long updated;
 
     Issue(String key, String escalation, String episode, String status, long updated) {
       this.key = key;
@@ -79,7 +79,7 @@ final class FakeJira implements ResponseDefinitionTransformerV2 {
     server = new WireMockServer(WireMockConfiguration.options().dynamicPort().extensions(this));
   }
 
-  static FakeJira launch() {
+  public static FakeJira launch() {
     FakeJira fake = new FakeJira();
     fake.server.start();
     fake.server.stubFor(
@@ -87,15 +87,15 @@ final class FakeJira implements ResponseDefinitionTransformerV2 {
     return fake;
   }
 
-  WireMockServer server() {
+  public WireMockServer server() {
     return server;
   }
 
-  URI baseUrl() {
+  public URI baseUrl() {
     return URI.create(server.baseUrl());
   }
 
-  void shutdown() {
+  public void shutdown() {
     server.stop();
   }
 
@@ -109,32 +109,32 @@ final class FakeJira implements ResponseDefinitionTransformerV2 {
     return false;
   }
 
-  synchronized Issue put(String key, String escalation, String episode, String status) {
+  public synchronized Issue put(String key, String escalation, String episode, String status) {
     Issue issue = new Issue(key, escalation, episode, status, tick());
     issues.put(key, issue);
     return issue;
   }
 
-  synchronized Map<String, Issue> issues() {
+  public synchronized Map<String, Issue> issues() {
     return issues;
   }
 
-  synchronized Issue issue(String key) {
+  public synchronized Issue issue(String key) {
     return issues.get(key);
   }
 
   /** Someone else edits the issue: its updated time moves, nothing Closeout reads changes. */
-  synchronized void foreignEdit(String key) {
+  public synchronized void foreignEdit(String key) {
     issues.get(key).updated = tick();
   }
 
   /** Runs after the next field edit, before its answer: another writer's change. */
-  synchronized void afterNextEdit(Runnable action) {
+  public synchronized void afterNextEdit(Runnable action) {
     afterEdit = action;
   }
 
   /** The next calls answer these, in order, whatever they are. */
-  synchronized void failNext(ResponseDefinition... responses) {
+  public synchronized void failNext(ResponseDefinition... responses) {
     faults.addAll(List.of(responses));
   }
 

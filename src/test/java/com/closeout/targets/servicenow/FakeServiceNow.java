@@ -32,11 +32,11 @@ import tools.jackson.databind.node.ObjectNode;
  * {@code sys_id}; every value a string; {@code sys_mod_count} moving by one per update that changes
  * something; errors as {@code {"error":{"message","detail"},"status":"failure"}}.
  */
-final class FakeServiceNow implements ResponseDefinitionTransformerV2 {
-  static final String TABLE = "u_support_case";
-  static final String USER = "closeout.integration";
-  static final String PASSWORD = "servicenow-password-secret";
-  static final String OAUTH_TOKEN = "oauth-access-token";
+public final class FakeServiceNow implements ResponseDefinitionTransformerV2 {
+  public static final String TABLE = "u_support_case";
+  public static final String USER = "closeout.integration";
+  public static final String PASSWORD = "servicenow-password-secret";
+  public static final String OAUTH_TOKEN = "oauth-access-token";
 
   private static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -50,7 +50,7 @@ final class FakeServiceNow implements ResponseDefinitionTransformerV2 {
     server = new WireMockServer(WireMockConfiguration.options().dynamicPort().extensions(this));
   }
 
-  static FakeServiceNow launch() {
+  public static FakeServiceNow launch() {
     FakeServiceNow fake = new FakeServiceNow();
     fake.server.start();
     fake.server.stubFor(
@@ -58,15 +58,15 @@ final class FakeServiceNow implements ResponseDefinitionTransformerV2 {
     return fake;
   }
 
-  WireMockServer server() {
+  public WireMockServer server() {
     return server;
   }
 
-  URI baseUrl() {
+  public URI baseUrl() {
     return URI.create(server.baseUrl());
   }
 
-  void shutdown() {
+  public void shutdown() {
     server.stop();
   }
 
@@ -81,7 +81,7 @@ final class FakeServiceNow implements ResponseDefinitionTransformerV2 {
   }
 
   /** A case row with the default columns; returns its sys_id. */
-  synchronized String put(String escalation, String episode, String status) {
+  public synchronized String put(String escalation, String episode, String status) {
     String sysId = String.format("%032x", nextId++);
     Map<String, String> row = new LinkedHashMap<>();
     row.put("sys_id", sysId);
@@ -97,21 +97,21 @@ final class FakeServiceNow implements ResponseDefinitionTransformerV2 {
     return sysId;
   }
 
-  synchronized Map<String, String> row(String sysId) {
+  public synchronized Map<String, String> row(String sysId) {
     return rows.get(sysId);
   }
 
   /** Someone else updates the row: sys_mod_count moves, nothing Closeout reads changes. */
-  synchronized void foreignUpdate(String sysId) {
+  public synchronized void foreignUpdate(String sysId) {
     Map<String, String> row = rows.get(sysId);
     row.put("sys_mod_count", String.valueOf(Long.parseLong(row.get("sys_mod_count")) + 1));
   }
 
-  synchronized void afterNextPatch(Runnable action) {
+  public synchronized void afterNextPatch(Runnable action) {
     afterPatch = action;
   }
 
-  synchronized void failNext(ResponseDefinition... responses) {
+  public synchronized void failNext(ResponseDefinition... responses) {
     faults.addAll(List.of(responses));
   }
 
