@@ -33,7 +33,9 @@ import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
   IntakeProperties.class,
   ReconciliationProperties.class,
   ApiProperties.class,
-  TargetsProperties.class
+  TargetsProperties.class,
+  JiraProperties.class,
+  ServiceNowProperties.class
 })
 public class CloseoutConfiguration {
 
@@ -56,8 +58,13 @@ public class CloseoutConfiguration {
   /** {@code closeout.targets.*}: each system's adapter behind its breaker and rate limiter. */
   @Bean
   ConfiguredTargets configuredTargets(
-      TargetsProperties targets, SandboxSystems sandbox, Clock clock) {
-    return TargetsAssembly.assemble(targets, sandbox, clock, System.getenv());
+      TargetsProperties targets,
+      JiraProperties jira,
+      ServiceNowProperties serviceNow,
+      SandboxSystems sandbox,
+      Clock clock) {
+    return TargetsAssembly.assemble(
+        targets, new VendorSettings(jira, serviceNow), sandbox, clock, System.getenv());
   }
 
   @Bean

@@ -36,7 +36,11 @@ public record TargetsProperties(
     /** The in-memory sandbox systems of this process (the default: nothing to set up). */
     SANDBOX,
     /** The generic REST adapter on the reference contract, docs/api/targets.openapi.yaml. */
-    REST;
+    REST,
+    /** Tracker only: Jira Service Management, {@code closeout.targets.tracker.jira.*}. */
+    JIRA,
+    /** Ledger only: a ServiceNow table, {@code closeout.targets.ledger.servicenow.*}. */
+    SERVICENOW;
 
     public String configName() {
       return name().toLowerCase(Locale.ROOT).replace('_', '-');
@@ -86,7 +90,7 @@ public record TargetsProperties(
   /**
    * One system.
    *
-   * @param kind sandbox (default) or rest
+   * @param kind sandbox (default), rest, jira (tracker) or servicenow (ledger)
    * @param baseUrl the system's base URL (rest)
    * @param auth how Closeout authenticates
    * @param connectTimeout how long to wait for a connection (default 2 s)
