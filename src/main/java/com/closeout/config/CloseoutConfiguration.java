@@ -35,6 +35,8 @@ import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
   ReconciliationProperties.class,
   ApiProperties.class,
   TargetsProperties.class,
+  JiraProperties.class,
+  ServiceNowProperties.class,
   SlackTeamsS3Properties.class
 })
 public class CloseoutConfiguration {
@@ -59,15 +61,20 @@ public class CloseoutConfiguration {
   @Bean
   ConfiguredTargets configuredTargets(
       TargetsProperties targets,
-      SlackTeamsS3Properties vendors,
+      JiraProperties jira,
+      ServiceNowProperties serviceNow,
+      SlackTeamsS3Properties chatAndArchive,
       SandboxSystems sandbox,
       DataSource dataSource,
       CloseoutStores stores,
       Clock clock) {
     return TargetsAssembly.assemble(
         targets,
-        vendors,
-        new JdbcNoticeDeliveries(dataSource, stores.audit(), clock),
+        new VendorSettings(
+            jira,
+            serviceNow,
+            chatAndArchive,
+            new JdbcNoticeDeliveries(dataSource, stores.audit(), clock)),
         sandbox,
         clock,
         System.getenv());

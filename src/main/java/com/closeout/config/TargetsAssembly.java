@@ -11,7 +11,6 @@ import com.closeout.targets.EvidenceArchive;
 import com.closeout.targets.PostReviewQueue;
 import com.closeout.targets.ReviewSystem;
 import com.closeout.targets.TargetPorts;
-import com.closeout.targets.notice.NoticeDeliveries;
 import com.closeout.targets.resilience.ConfiguredTargets;
 import com.closeout.targets.resilience.TargetGuard;
 import com.closeout.targets.rest.ContractClient;
@@ -26,9 +25,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 
-/**
- * Builds the six ports from {@code closeout.targets.*}: sandbox, REST or a vendor, each guarded.
- */
+/** Builds the six ports from {@code closeout.targets.*}: sandbox or REST, each guarded. */
 public final class TargetsAssembly {
   /** The systems with a port, in SPEC §1 order. */
   public static final List<TargetSystem> SYSTEMS =
@@ -51,18 +48,15 @@ public final class TargetsAssembly {
       SandboxSystems sandbox,
       Clock clock,
       Map<String, String> environment) {
-    return assemble(properties, SlackTeamsS3Properties.none(), null, sandbox, clock, environment);
+    return assemble(properties, VendorSettings.none(), sandbox, clock, environment);
   }
 
   /**
-   * @param vendors the Slack, Teams and S3 settings
-   * @param deliveries the notice-delivery record a Slack or Teams channel needs; null without a
-   *     store
+   * @param vendors the vendor connectors' own settings, for systems of a vendor kind
    */
   public static ConfiguredTargets assemble(
       TargetsProperties properties,
-      SlackTeamsS3Properties vendors,
-      NoticeDeliveries deliveries,
+      VendorSettings vendors,
       SandboxSystems sandbox,
       Clock clock,
       Map<String, String> environment) {
@@ -78,13 +72,11 @@ public final class TargetsAssembly {
         targets.add(
             new ConfiguredTargets.Target(
                 system, kind, null, guard, () -> TargetCheck.inMemory(system, kind)));
-      } else if (SlackTeamsS3Properties.handles(target.kind())) {
-        SlackTeamsS3Properties.Connector connector =
-            vendors.connector(system, target, deliveries, clock, environment);
-        ports.put(system, connector.port());
-        targets.add(
-            new ConfiguredTargets.Target(
-                system, kind, connector.baseUrl(), guard, connector.check()));
+      } else if (VendorAssembly.isVendor(target.kind())) {
+        VendorAssembly.Built built =
+            VendorAssembly.build(system, target, vendors, guard, clock, environment);
+        ports.put(system, built.port());
+        targets.add(built.target());
       } else {
         RestEndpoint endpoint = target.endpoint(system, environment);
         ports.put(system, restPort(endpoint, target.channelName(), clock));

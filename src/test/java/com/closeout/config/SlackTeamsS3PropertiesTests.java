@@ -64,8 +64,11 @@ class SlackTeamsS3PropertiesTests {
     Binder binder = binder(properties);
     return TargetsAssembly.assemble(
         binder.bindOrCreate("closeout.targets", TargetsProperties.class),
-        binder.bindOrCreate("closeout.targets", SlackTeamsS3Properties.class),
-        NO_POSTS,
+        new VendorSettings(
+            null,
+            null,
+            binder.bindOrCreate("closeout.targets", SlackTeamsS3Properties.class),
+            NO_POSTS),
         new SandboxSystems(),
         Clock.systemUTC(),
         environment);

@@ -18,6 +18,7 @@ import com.closeout.audit.AuditEntry;
 import com.closeout.config.SlackTeamsS3Properties;
 import com.closeout.config.TargetsAssembly;
 import com.closeout.config.TargetsProperties;
+import com.closeout.config.VendorSettings;
 import com.closeout.domain.Step;
 import com.closeout.domain.TargetSystem;
 import com.closeout.evaluation.SimulatedClock;
@@ -139,8 +140,11 @@ class VendorConnectorsEngineTests {
     ConfiguredTargets targets =
         TargetsAssembly.assemble(
             binder.bindOrCreate("closeout.targets", TargetsProperties.class),
-            binder.bindOrCreate("closeout.targets", SlackTeamsS3Properties.class),
-            new JdbcNoticeDeliveries(schema.dataSource(), stores.audit(), clock),
+            new VendorSettings(
+                null,
+                null,
+                binder.bindOrCreate("closeout.targets", SlackTeamsS3Properties.class),
+                new JdbcNoticeDeliveries(schema.dataSource(), stores.audit(), clock)),
             sandbox,
             clock,
             environment);

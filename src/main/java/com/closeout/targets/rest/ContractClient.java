@@ -130,12 +130,9 @@ public final class ContractClient {
   }
 
   /**
-   * A vendor API call on this endpoint (Slack, Teams): {@code method} on {@code path} with a JSON
-   * body or none, authenticated and bounded like every call, without the contract's idempotency and
-   * revision headers. Statuses are mapped as for the contract: 2xx, 404, 409 and 412 are answered;
-   * 429 (with its Retry-After), 401/403, 5xx and anything else are thrown.
-   *
-   * @param write whether the call changes state (a lost answer then leaves the outcome unknown)
+   * A call outside the reference contract (a vendor's API) with this system's authentication and
+   * timeouts. Every status comes back as an answer for the caller to interpret; only transport
+   * failures are thrown. {@link #refusal} maps the statuses the caller does not handle itself.
    */
   public Answer call(String method, String path, byte[] jsonBody, boolean write) {
     HttpRequest.Builder builder =
@@ -146,9 +143,10 @@ public final class ContractClient {
                     ? HttpRequest.BodyPublishers.noBody()
                     : HttpRequest.BodyPublishers.ofByteArray(jsonBody));
     if (jsonBody != null) {
-      builder.header("Content-Type", "application/json; charset=utf-8");
+      builder.header("Content-Type", "application/json");
     }
-    return send(builder, write, write ? "write" : "read");
+    HttpResponse<byte[]> response = exchange(builder, write, write ? "write" : "read");
+    return new Answer(response.statusCode(), response);
   }
 
   private HttpRequest.Builder request(String path) {
@@ -178,21 +176,31 @@ public final class ContractClient {
     if ((status >= 200 && status < 300) || status == 404 || status == 409 || status == 412) {
       return new Answer(status, response);
     }
-    Duration retryAfter = retryAfter(response).orElse(null);
+    throw refusal(new Answer(status, response), write, "not in the contract");
+  }
+
+  /**
+   * What an answer the caller does not accept means: throttled (429), credentials refused
+   * (401/403), the target down (5xx), or a status outside what the caller expects ({@code
+   * otherwise} says why, e.g. "not in the contract"). Retry-After is kept; no body is quoted.
+   */
+  public TargetUnavailableException refusal(Answer answer, boolean write, String otherwise) {
+    int status = answer.status();
+    Duration retryAfter = retryAfter(answer.response()).orElse(null);
     if (status == 429) {
-      throw new TargetUnavailableException(system(), "HTTP 429 (throttled)", false, retryAfter);
+      return new TargetUnavailableException(system(), "HTTP 429 (throttled)", false, retryAfter);
     }
     if (status == 401 || status == 403) {
-      throw new TargetUnavailableException(
+      return new TargetUnavailableException(
           system(), "HTTP " + status + " (credentials refused)", false, retryAfter);
     }
     if (status >= 500) {
       // A 5xx other than 503 may come from a proxy after the target applied the write.
       boolean unknown = write && status != 503;
-      throw new TargetUnavailableException(system(), "HTTP " + status, unknown, retryAfter);
+      return new TargetUnavailableException(system(), "HTTP " + status, unknown, retryAfter);
     }
-    throw new TargetUnavailableException(
-        system(), "HTTP " + status + " (not in the contract)", false, retryAfter);
+    return new TargetUnavailableException(
+        system(), "HTTP " + status + " (" + otherwise + ")", false, retryAfter);
   }
 
   private HttpResponse<byte[]> exchange(HttpRequest.Builder builder, boolean write, String what) {

@@ -216,8 +216,8 @@ public final class SlackChannel implements CoordinatorChannel {
    */
   private JsonNode requireOk(String method, ContractClient.Answer answer, boolean write) {
     if (!answer.ok()) {
-      throw unavailable(
-          method + ": HTTP " + answer.status() + " (is the API URL a Slack Web API?)", false, null);
+      // 429 with its Retry-After, 401/403, 5xx (a post's outcome then unknown), or a wrong URL.
+      throw client.refusal(answer, write, method + ": is the API URL a Slack Web API?");
     }
     JsonNode body;
     try {

@@ -92,13 +92,17 @@ public final class TeamsChannel implements CoordinatorChannel {
       throw e;
     }
     if (!answer.ok()) {
-      deliveries.release(key);
-      throw new TargetUnavailableException(
-          TargetSystem.NOTIFICATION,
-          "teams webhook answered HTTP "
-              + answer.status()
-              + (answer.notFound() ? " (the workflow or webhook no longer exists)" : ""),
-          false);
+      TargetUnavailableException refused =
+          client.refusal(
+              answer,
+              true,
+              answer.notFound()
+                  ? "the workflow or webhook no longer exists"
+                  : "not accepted by the webhook");
+      if (!refused.outcomeUnknown()) {
+        deliveries.release(key);
+      }
+      throw refused;
     }
     deliveries.delivered(key);
     return WriteResult.APPLIED;

@@ -138,7 +138,7 @@ class SlackChannelTests {
             .withHeader(
                 "Content-Type",
                 com.github.tomakehurst.wiremock.client.WireMock.equalToIgnoreCase(
-                    "application/json; charset=utf-8"))
+                    "application/json"))
             .withRequestBody(matchingJsonPath("$.channel", equalTo(CHANNEL)))
             .withRequestBody(matchingJsonPath("$.metadata.event_type", equalTo("closeout_notice")))
             .withRequestBody(

@@ -110,7 +110,7 @@ class TeamsChannelTests {
         postRequestedFor(urlPathEqualTo(PATH))
             .withQueryParam("sig", equalTo(SIGNATURE))
             .withQueryParam("api-version", equalTo("2016-06-01"))
-            .withHeader("Content-Type", equalToIgnoreCase("application/json; charset=utf-8"))
+            .withHeader("Content-Type", equalToIgnoreCase("application/json"))
             .withRequestBody(matchingJsonPath("$.type", equalTo("message")))
             .withRequestBody(
                 matchingJsonPath(
