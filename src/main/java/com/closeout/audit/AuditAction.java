@@ -17,5 +17,7 @@ public enum AuditAction {
   STEP_REVERTED,
   REVERTED,
   DRIFT_DETECTED,
-  RECONCILED
+  RECONCILED,
+  /** A chat notice whose post's outcome is unknown and that is not posted again. */
+  NOTICE_UNCONFIRMED
 }

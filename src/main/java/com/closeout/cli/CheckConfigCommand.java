@@ -54,9 +54,9 @@ final class CheckConfigCommand implements CliCommand {
                 check.system().wireName(),
                 check.kind(),
                 check.baseUrl() == null ? "(in memory)" : check.baseUrl(),
-                yes(check.reachable()),
-                check.reachable() ? yes(check.authOk()) : "-",
-                check.authOk() ? yes(check.contractOk()) : "-",
+                check.checked() ? yes(check.reachable()) : "not checked",
+                check.checked() && check.reachable() ? yes(check.authOk()) : "-",
+                check.checked() && check.authOk() ? yes(check.contractOk()) : "-",
                 check.detail());
       }
     }

@@ -38,7 +38,8 @@ public final class CloseoutCli {
             new RevertCommand(),
             new TargetsCommand(),
             new CheckConfigCommand(),
-            new SandboxCommand()));
+            new SandboxCommand(),
+            new BenchCommand()));
   }
 
   public static void main(String[] args) {

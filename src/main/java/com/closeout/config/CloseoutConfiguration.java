@@ -13,6 +13,7 @@ import com.closeout.propagation.StepCommitListener;
 import com.closeout.propagation.jdbc.JdbcCloseoutStores;
 import com.closeout.sandbox.SandboxSystems;
 import com.closeout.targets.TargetPorts;
+import com.closeout.targets.notice.jdbc.JdbcNoticeDeliveries;
 import com.closeout.targets.resilience.ConfiguredTargets;
 import java.time.Clock;
 import java.util.Random;
@@ -35,7 +36,10 @@ import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
   IntakeProperties.class,
   ReconciliationProperties.class,
   ApiProperties.class,
-  TargetsProperties.class
+  TargetsProperties.class,
+  JiraProperties.class,
+  ServiceNowProperties.class,
+  SlackTeamsS3Properties.class
 })
 public class CloseoutConfiguration {
 
@@ -58,8 +62,24 @@ public class CloseoutConfiguration {
   /** {@code closeout.targets.*}: each system's adapter behind its breaker and rate limiter. */
   @Bean
   ConfiguredTargets configuredTargets(
-      TargetsProperties targets, SandboxSystems sandbox, Clock clock) {
-    return TargetsAssembly.assemble(targets, sandbox, clock, System.getenv());
+      TargetsProperties targets,
+      JiraProperties jira,
+      ServiceNowProperties serviceNow,
+      SlackTeamsS3Properties chatAndArchive,
+      SandboxSystems sandbox,
+      DataSource dataSource,
+      CloseoutStores stores,
+      Clock clock) {
+    return TargetsAssembly.assemble(
+        targets,
+        new VendorSettings(
+            jira,
+            serviceNow,
+            chatAndArchive,
+            new JdbcNoticeDeliveries(dataSource, stores.audit(), clock)),
+        sandbox,
+        clock,
+        System.getenv());
   }
 
   @Bean

@@ -48,6 +48,18 @@ public final class TargetsAssembly {
       SandboxSystems sandbox,
       Clock clock,
       Map<String, String> environment) {
+    return assemble(properties, VendorSettings.none(), sandbox, clock, environment);
+  }
+
+  /**
+   * @param vendors the vendor connectors' own settings, for systems of a vendor kind
+   */
+  public static ConfiguredTargets assemble(
+      TargetsProperties properties,
+      VendorSettings vendors,
+      SandboxSystems sandbox,
+      Clock clock,
+      Map<String, String> environment) {
     TargetPorts sandboxPorts = sandbox.ports();
     Map<TargetSystem, Object> ports = new EnumMap<>(TargetSystem.class);
     List<ConfiguredTargets.Target> targets = new ArrayList<>();
@@ -60,6 +72,11 @@ public final class TargetsAssembly {
         targets.add(
             new ConfiguredTargets.Target(
                 system, kind, null, guard, () -> TargetCheck.inMemory(system, kind)));
+      } else if (VendorAssembly.isVendor(target.kind())) {
+        VendorAssembly.Built built =
+            VendorAssembly.build(system, target, vendors, guard, clock, environment);
+        ports.put(system, built.port());
+        targets.add(built.target());
       } else {
         RestEndpoint endpoint = target.endpoint(system, environment);
         ports.put(system, restPort(endpoint, target.channelName(), clock));

@@ -36,7 +36,17 @@ public record TargetsProperties(
     /** The in-memory sandbox systems of this process (the default: nothing to set up). */
     SANDBOX,
     /** The generic REST adapter on the reference contract, docs/api/targets.openapi.yaml. */
-    REST;
+    REST,
+    /** Tracker only: Jira Service Management, {@code closeout.targets.tracker.jira.*}. */
+    JIRA,
+    /** Ledger only: a ServiceNow table, {@code closeout.targets.ledger.servicenow.*}. */
+    SERVICENOW,
+    /** Notification only: Slack chat.postMessage ({@link SlackTeamsS3Properties}). */
+    SLACK,
+    /** Notification only: a Microsoft Teams Workflows webhook ({@link SlackTeamsS3Properties}). */
+    TEAMS,
+    /** Archive only: S3-compatible object storage ({@link SlackTeamsS3Properties}). */
+    S3;
 
     public String configName() {
       return name().toLowerCase(Locale.ROOT).replace('_', '-');
@@ -86,7 +96,8 @@ public record TargetsProperties(
   /**
    * One system.
    *
-   * @param kind sandbox (default) or rest
+   * @param kind sandbox (default), rest, jira (tracker), servicenow (ledger), slack or teams
+   *     (notification), s3 (archive)
    * @param baseUrl the system's base URL (rest)
    * @param auth how Closeout authenticates
    * @param connectTimeout how long to wait for a connection (default 2 s)

@@ -10,6 +10,8 @@ import com.closeout.propagation.ClosureStore;
 import com.closeout.propagation.NewClosure;
 import com.closeout.propagation.TransactionRunner;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -41,11 +43,18 @@ public final class EventIntake {
     return transactions.inTransaction(() -> accept(event));
   }
 
+  /**
+   * Audit entries are appended last, in one go: the chain head is the one lock every writer shares,
+   * so taking it after the inbox and closure rows keeps one lock order with the worker (which also
+   * appends at the end of its transactions) and no deadlock between them.
+   */
   private IntakeReceipt accept(IncomingEvent event) {
     String eventId = event.id().value();
     Optional<DispositionEvent> finalized = event.finalizedEvent();
     String escalation = finalized.map(e -> e.escalationId().value()).orElse(event.subject());
     Integer version = finalized.map(DispositionEvent::dispositionVersion).orElse(null);
+    List<AuditRecord> entries = new ArrayList<>();
+    IntakeReceipt receipt;
     boolean fresh =
         inbox.accept(
             new InboxEntry(
@@ -57,15 +66,28 @@ public final class EventIntake {
                 finalized.isPresent() ? EventOutcome.CLOSURE_STARTED : EventOutcome.IGNORED,
                 null));
     if (!fresh) {
-      audit.append(
+      entries.add(
           AuditRecord.of(eventId, escalation, version, AuditAction.DUPLICATE)
               .detail("event id already accepted"));
-      return IntakeReceipt.redelivered(eventId);
+      receipt = IntakeReceipt.redelivered(eventId);
+    } else {
+      entries.add(
+          AuditRecord.of(eventId, escalation, version, AuditAction.RECEIVED).detail(event.type()));
+      receipt = start(event, finalized, eventId, escalation, version, entries);
     }
-    audit.append(
-        AuditRecord.of(eventId, escalation, version, AuditAction.RECEIVED).detail(event.type()));
+    audit.appendAll(entries);
+    return receipt;
+  }
+
+  private IntakeReceipt start(
+      IncomingEvent event,
+      Optional<DispositionEvent> finalized,
+      String eventId,
+      String escalation,
+      Integer version,
+      List<AuditRecord> entries) {
     if (finalized.isEmpty()) {
-      audit.append(
+      entries.add(
           AuditRecord.of(eventId, escalation, null, AuditAction.IGNORED)
               .detail("type " + event.type() + " starts no work"));
       return IntakeReceipt.of(eventId, EventOutcome.IGNORED, null);
@@ -75,7 +97,7 @@ public final class EventIntake {
     if (started.isEmpty()) {
       Long existing = closures.find(finalized.get().closureKey()).map(Closure::id).orElse(null);
       inbox.settle(eventId, EventOutcome.DUPLICATE, existing);
-      audit.append(
+      entries.add(
           AuditRecord.of(eventId, escalation, version, AuditAction.DUPLICATE)
               .detail("closure for this version already exists; it goes on as it is"));
       return IntakeReceipt.of(eventId, EventOutcome.DUPLICATE, existing);

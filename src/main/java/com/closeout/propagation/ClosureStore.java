@@ -75,4 +75,22 @@ public interface ClosureStore {
       StepProgress step, StepStatus to, List<TargetSnapshot> written, Instant at);
 
   Optional<StepProgress> step(long closureId, Step step);
+
+  /** One step's prior values to record. */
+  record PriorRecord(StepProgress step, List<TargetSnapshot> prior) {}
+
+  /** One step's guarded move, with what it wrote. */
+  record StepFinish(StepProgress step, StepStatus to, List<TargetSnapshot> written) {}
+
+  /**
+   * {@link #recordPrior} for many steps in one round trip; results in the same order. The first
+   * recording of a step still wins.
+   */
+  List<StepProgress> recordPriors(List<PriorRecord> priors);
+
+  /**
+   * {@link #finishStep} for many steps in one round trip; results in the same order. Throws {@link
+   * ConcurrentClosureChangeException}, changing nothing that commits, if any step moved.
+   */
+  List<StepProgress> finishSteps(List<StepFinish> finishes, Instant at);
 }

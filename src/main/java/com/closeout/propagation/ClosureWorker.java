@@ -22,6 +22,7 @@ import com.closeout.verification.VerificationClaim;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -117,7 +118,11 @@ public final class ClosureWorker {
 
   private void workBatch(List<ClosureRun> runs) {
     List<Verdict> verdicts = concurrently(runs, this::verify);
-    group("verification", runs, run -> settleVerdict(run, verdicts.get(runs.indexOf(run))), null);
+    group(
+        "verification",
+        runs,
+        each(run -> settleVerdict(run, verdicts.get(runs.indexOf(run)))),
+        null);
     List<ClosureRun> going = runs.stream().filter(r -> r.active).toList();
     if (going.isEmpty()) {
       return;
@@ -130,7 +135,7 @@ public final class ClosureWorker {
         continue;
       }
       if (step == Step.COMPLETION_RECORD) {
-        group("completion records", due, this::recordCompletion, step);
+        group("completion records", due, each(this::recordCompletion), step);
         continue;
       }
       runStep(step, due);
@@ -139,10 +144,12 @@ public final class ClosureWorker {
     group(
         "completion",
         finished,
-        run -> {
-          closures.change(run.closure, ClosureChange.to(ClosureStatus.COMPLETED, clock.instant()));
-          auditor.append(ClosureAuditor.record(run.closure, AuditAction.COMPLETED));
-        },
+        each(
+            run -> {
+              closures.change(
+                  run.closure, ClosureChange.to(ClosureStatus.COMPLETED, clock.instant()));
+              auditor.append(ClosureAuditor.record(run.closure, AuditAction.COMPLETED));
+            }),
         null);
   }
 
@@ -202,15 +209,24 @@ public final class ClosureWorker {
     group(
         step + " plans",
         recording,
-        run -> {
-          StepPlan plan = plans.get(due.indexOf(run));
-          if (plan instanceof StepPlan.Write write) {
-            if (!write.prior().isEmpty()) {
-              run.steps.put(step, closures.recordPrior(run.steps.get(step), write.prior()));
+        runs -> {
+          List<ClosureRun> writers = new ArrayList<>();
+          List<ClosureStore.PriorRecord> priors = new ArrayList<>();
+          List<Settlement> settled = new ArrayList<>();
+          for (ClosureRun run : runs) {
+            StepPlan plan = plans.get(due.indexOf(run));
+            if (plan instanceof StepPlan.Write write) {
+              writers.add(run);
+              priors.add(new ClosureStore.PriorRecord(run.steps.get(step), write.prior()));
+            } else if (plan instanceof StepPlan.Settled settlement) {
+              settled.add(new Settlement(run, settlement.result()));
             }
-          } else if (plan instanceof StepPlan.Settled settled) {
-            settle(step, run, settled.result());
           }
+          List<StepProgress> recorded = closures.recordPriors(priors);
+          for (int i = 0; i < writers.size(); i++) {
+            writers.get(i).steps.put(step, recorded.get(i));
+          }
+          settleAll(step, settled);
         },
         step);
     // Only what committed goes on: a run handed back in the group is no longer active.
@@ -233,8 +249,60 @@ public final class ClosureWorker {
     group(
         step + " writes",
         writing,
-        run -> settle(step, run, results.get(writing.indexOf(run))),
+        runs ->
+            settleAll(
+                step,
+                runs.stream()
+                    .map(run -> new Settlement(run, results.get(writing.indexOf(run))))
+                    .toList()),
         step);
+  }
+
+  private record Settlement(ClosureRun run, StepResult result) {}
+
+  /**
+   * In a step's group transaction: records what each closure's step came to. Finished steps are
+   * written in one batch; a stop or a retry is a guarded change of that closure alone.
+   */
+  private void settleAll(Step step, List<Settlement> settlements) {
+    List<ClosureRun> finishing = new ArrayList<>();
+    List<ClosureStore.StepFinish> finishes = new ArrayList<>();
+    for (Settlement settlement : settlements) {
+      ClosureRun run = settlement.run();
+      StepResult result = settlement.result();
+      StepProgress progress = run.steps.get(step);
+      if (result instanceof StepResult.Applied applied) {
+        finishing.add(run);
+        finishes.add(new ClosureStore.StepFinish(progress, StepStatus.DONE, applied.written()));
+        for (TargetSnapshot snapshot : applied.written()) {
+          AuditRecord entry =
+              ClosureAuditor.record(run.closure, AuditAction.STEP_DONE)
+                  .target(snapshot.system(), snapshot.recordId())
+                  .detail(describe(step, snapshot));
+          auditor.append(
+              snapshot.system() == TargetSystem.NOTIFICATION
+                  ? entry.notified(coordinatorName)
+                  : entry);
+        }
+        run.progressed = true;
+      } else if (result instanceof StepResult.AlreadyDone done) {
+        finishing.add(run);
+        finishes.add(
+            new ClosureStore.StepFinish(progress, StepStatus.SKIPPED_ALREADY_DONE, List.of()));
+        auditor.append(
+            ClosureAuditor.record(run.closure, AuditAction.STEP_SKIPPED)
+                .target(done.system(), done.targetRecordId())
+                .skipped()
+                .detail(step.name()));
+        run.progressed = true;
+      } else {
+        settle(step, run, result);
+      }
+    }
+    List<StepProgress> finished = closures.finishSteps(finishes, clock.instant());
+    for (int i = 0; i < finishing.size(); i++) {
+      finishing.get(i).steps.put(step, finished.get(i));
+    }
   }
 
   private StepPlan plan(Step step, ClosureRun run) {
@@ -250,36 +318,10 @@ public final class ClosureWorker {
     return executor.plan(step, run.closure.key(), run.record, attempted, notice);
   }
 
-  /** In a step's group transaction: records what one closure's step came to. */
+  /** In a step's group transaction: a closure whose step cannot finish now stops or waits. */
   private void settle(Step step, ClosureRun run, StepResult result) {
     Closure closure = run.closure;
-    StepProgress progress = run.steps.get(step);
-    if (result instanceof StepResult.Applied applied) {
-      run.steps.put(
-          step, closures.finishStep(progress, StepStatus.DONE, applied.written(), clock.instant()));
-      for (TargetSnapshot snapshot : applied.written()) {
-        AuditRecord entry =
-            ClosureAuditor.record(closure, AuditAction.STEP_DONE)
-                .target(snapshot.system(), snapshot.recordId())
-                .detail(describe(step, snapshot));
-        auditor.append(
-            snapshot.system() == TargetSystem.NOTIFICATION
-                ? entry.notified(coordinatorName)
-                : entry);
-      }
-      run.progressed = true;
-    } else if (result instanceof StepResult.AlreadyDone done) {
-      run.steps.put(
-          step,
-          closures.finishStep(
-              progress, StepStatus.SKIPPED_ALREADY_DONE, List.of(), clock.instant()));
-      auditor.append(
-          ClosureAuditor.record(closure, AuditAction.STEP_SKIPPED)
-              .target(done.system(), done.targetRecordId())
-              .skipped()
-              .detail(step.name()));
-      run.progressed = true;
-    } else if (result instanceof StepResult.Conflict conflict) {
+    if (result instanceof StepResult.Conflict conflict) {
       run.active = false;
       stop(
           closure,
@@ -297,6 +339,8 @@ public final class ClosureWorker {
               unavailable.detail(),
               unavailable.retryAfter()),
           run.progressed);
+    } else {
+      throw new IllegalArgumentException("finished steps are settled in a batch: " + result);
     }
   }
 
@@ -441,24 +485,25 @@ public final class ClosureWorker {
   }
 
   /**
-   * Applies {@code work} to every run in one transaction, then tells the listener that {@code step}
+   * Applies {@code work} to the runs in one transaction, then tells the listener that {@code step}
    * committed for each run that finished it. If the group transaction fails, nothing of it
    * committed: each run is reset to what the store holds and tried alone, so one bad closure never
    * holds up the rest of its batch; a run that fails alone is handed back for a later attempt.
    */
-  private void group(String what, List<ClosureRun> members, Consumer<ClosureRun> work, Step step) {
+  private void group(
+      String what, List<ClosureRun> members, Consumer<List<ClosureRun>> work, Step step) {
     if (members.isEmpty()) {
       return;
     }
     try {
-      transactions.inTransaction(() -> auditor.batched(() -> members.forEach(work)));
+      transactions.inTransaction(() -> auditor.batched(() -> work.accept(members)));
     } catch (RuntimeException groupFailure) {
       LOG.warn("{} of {} closures failed together; trying one by one", what, members.size());
       for (ClosureRun run : members) {
         run.active = true;
         run.steps(closures.steps(run.closure.id()));
         try {
-          transactions.inTransaction(() -> auditor.batched(() -> work.accept(run)));
+          transactions.inTransaction(() -> auditor.batched(() -> work.accept(List.of(run))));
         } catch (ConcurrentClosureChangeException e) {
           // Someone else moved this closure (its lease ran out and was taken over): theirs now.
           run.active = false;
@@ -478,6 +523,11 @@ public final class ClosureWorker {
         }
       }
     }
+  }
+
+  /** A group's work done one run at a time. */
+  private static Consumer<List<ClosureRun>> each(Consumer<ClosureRun> work) {
+    return runs -> runs.forEach(work);
   }
 
   /** Runs {@code task} for every run, concurrently when there is an executor; results in order. */

@@ -57,14 +57,15 @@ final class FollowUpResolver {
           FollowUpStatus to =
               resolution == Resolution.RETRY ? FollowUpStatus.RETRIED : FollowUpStatus.DISMISSED;
           FollowUp resolved = followUps.resolve(followUp, to, comment, clock.instant());
-          auditor.append(
-              ClosureAuditor.record(closure, AuditAction.FOLLOW_UP_RESOLVED)
-                  .target(followUp.system(), null)
-                  .detail(followUp.reason() + " " + to + " (follow-up " + followUpId + ")"));
           ClosureStatus status = closure.status();
           if (followUp.reason().blocksClosure()) {
             status = moveClosure(closure, resolution);
           }
+          // The audit chain head last: one lock order with intake and the worker.
+          auditor.append(
+              ClosureAuditor.record(closure, AuditAction.FOLLOW_UP_RESOLVED)
+                  .target(followUp.system(), null)
+                  .detail(followUp.reason() + " " + to + " (follow-up " + followUpId + ")"));
           return new ResolutionOutcome.Resolved(resolved, status);
         });
   }

@@ -121,6 +121,9 @@ final class RevertService {
         FollowUp followUp =
             transactions.inTransaction(
                 () -> {
+                  // The closure row first, the audit chain head last: one lock order everywhere.
+                  closures.change(
+                      reverting, ClosureChange.to(ClosureStatus.REVERT_CONFLICT, clock.instant()));
                   Optional<FollowUp> raised =
                       raiser.raise(
                           reverting,
@@ -133,8 +136,6 @@ final class RevertService {
                               + conflict.recordId()
                               + ": "
                               + conflict.detail());
-                  closures.change(
-                      reverting, ClosureChange.to(ClosureStatus.REVERT_CONFLICT, clock.instant()));
                   return raised.orElse(null);
                 });
         return new RevertOutcome.Conflict(

@@ -75,6 +75,11 @@ public final class SandboxSystems implements SandboxControl {
   private final Map<TargetSystem, Map<String, BookkeepingRecord>> bookkeeping =
       new EnumMap<>(TargetSystem.class);
   private final Map<String, QueueItem> queue = new LinkedHashMap<>();
+  // Each escalation has at most one record per system (a put replaces it): these indexes keep
+  // look-ups by escalation constant-time, so a benchmark of 100k escalations is not quadratic.
+  private final Map<TargetSystem, Map<EscalationId, String>> recordIdsByEscalation =
+      new EnumMap<>(TargetSystem.class);
+  private final Map<EscalationId, String> itemIdsByEscalation = new HashMap<>();
   private final Map<String, ArchiveObject> archive = new LinkedHashMap<>();
   private final List<CoordinatorNotice> notices = new ArrayList<>();
   private final Map<TargetSystem, Set<String>> appliedKeys = new EnumMap<>(TargetSystem.class);
@@ -89,6 +94,8 @@ public final class SandboxSystems implements SandboxControl {
   public SandboxSystems() {
     bookkeeping.put(TargetSystem.TRACKER, new LinkedHashMap<>());
     bookkeeping.put(TargetSystem.LEDGER, new LinkedHashMap<>());
+    recordIdsByEscalation.put(TargetSystem.TRACKER, new HashMap<>());
+    recordIdsByEscalation.put(TargetSystem.LEDGER, new HashMap<>());
     for (TargetSystem system : FAULTABLE) {
       appliedKeys.put(system, new HashSet<>());
       faults.put(system, new ArrayDeque<>());
@@ -120,13 +127,16 @@ public final class SandboxSystems implements SandboxControl {
   @Override
   public synchronized void putQueueItem(QueueItem item) {
     Objects.requireNonNull(item, "item");
-    queue
-        .values()
-        .removeIf(
-            existing ->
-                existing.escalationId().equals(item.escalationId())
-                    || existing.itemId().equals(item.itemId()));
+    String sameEscalation = itemIdsByEscalation.remove(item.escalationId());
+    if (sameEscalation != null) {
+      queue.remove(sameEscalation);
+    }
+    QueueItem sameId = queue.remove(item.itemId());
+    if (sameId != null) {
+      itemIdsByEscalation.remove(sameId.escalationId());
+    }
     queue.put(item.itemId(), item);
+    itemIdsByEscalation.put(item.escalationId(), item.itemId());
   }
 
   @Override
@@ -168,7 +178,8 @@ public final class SandboxSystems implements SandboxControl {
 
   @Override
   public synchronized Optional<QueueItem> queueItem(EscalationId escalationId) {
-    return queue.values().stream().filter(i -> i.escalationId().equals(escalationId)).findFirst();
+    String itemId = itemIdsByEscalation.get(escalationId);
+    return itemId == null ? Optional.empty() : Optional.ofNullable(queue.get(itemId));
   }
 
   @Override
@@ -541,20 +552,25 @@ public final class SandboxSystems implements SandboxControl {
   private void putBookkeeping(TargetSystem system, BookkeepingRecord record) {
     Objects.requireNonNull(record, "record");
     Map<String, BookkeepingRecord> records = bookkeeping.get(system);
-    records
-        .values()
-        .removeIf(
-            existing ->
-                existing.escalationId().equals(record.escalationId())
-                    || existing.recordId().equals(record.recordId()));
+    Map<EscalationId, String> byEscalation = recordIdsByEscalation.get(system);
+    String sameEscalation = byEscalation.remove(record.escalationId());
+    if (sameEscalation != null) {
+      records.remove(sameEscalation);
+    }
+    BookkeepingRecord sameId = records.remove(record.recordId());
+    if (sameId != null) {
+      byEscalation.remove(sameId.escalationId());
+    }
     records.put(record.recordId(), record);
+    byEscalation.put(record.escalationId(), record.recordId());
   }
 
   private Optional<BookkeepingRecord> findBookkeeping(
       TargetSystem system, EscalationId escalationId) {
-    return bookkeeping.get(system).values().stream()
-        .filter(r -> r.escalationId().equals(escalationId))
-        .findFirst();
+    String recordId = recordIdsByEscalation.get(system).get(escalationId);
+    return recordId == null
+        ? Optional.empty()
+        : Optional.ofNullable(bookkeeping.get(system).get(recordId));
   }
 
   private void countWrite(EscalationId escalationId, TargetSystem system) {

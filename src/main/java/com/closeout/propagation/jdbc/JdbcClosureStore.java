@@ -472,6 +472,106 @@ public final class JdbcClosureStore implements ClosureStore {
                         + step.revision()));
   }
 
+  @Override
+  public List<StepProgress> recordPriors(List<PriorRecord> priors) {
+    if (priors.isEmpty()) {
+      return List.of();
+    }
+    int[][] counts =
+        batch.batchUpdate(
+            """
+            UPDATE closure_steps
+               SET prior = CAST(? AS jsonb), revision = revision + 1
+             WHERE closure_id = ? AND step = ? AND revision = ? AND prior IS NULL
+            """,
+            priors,
+            priors.size(),
+            (statement, record) -> {
+              statement.setString(1, json(List.copyOf(record.prior())));
+              statement.setLong(2, record.step().closureId());
+              statement.setString(3, record.step().step().name());
+              statement.setLong(4, record.step().revision());
+            });
+    List<StepProgress> recorded = new ArrayList<>(priors.size());
+    for (int i = 0; i < priors.size(); i++) {
+      StepProgress step = priors.get(i).step();
+      if (counts[0][i] == 1) {
+        recorded.add(
+            new StepProgress(
+                step.closureId(),
+                step.step(),
+                step.status(),
+                step.revision() + 1,
+                step.idempotencyKey(),
+                priors.get(i).prior(),
+                step.written(),
+                step.finishedAt()));
+      } else {
+        // Already recorded by an earlier attempt (first wins), or changed: the one-row path says.
+        recorded.add(recordPrior(step, priors.get(i).prior()));
+      }
+    }
+    return recorded;
+  }
+
+  @Override
+  public List<StepProgress> finishSteps(List<StepFinish> finishes, Instant at) {
+    if (finishes.isEmpty()) {
+      return List.of();
+    }
+    finishes.forEach(f -> ClosureTransitions.check(f.step().status(), f.to()));
+    Instant stored = StoreColumns.stored(at);
+    int[][] counts =
+        batch.batchUpdate(
+            """
+            UPDATE closure_steps
+               SET status = ?,
+                   written = COALESCE(CAST(? AS jsonb), written),
+                   finished_at = ?,
+                   revision = revision + 1
+             WHERE closure_id = ? AND step = ? AND status = ? AND revision = ?
+            """,
+            finishes,
+            finishes.size(),
+            (statement, finish) -> {
+              statement.setString(1, finish.to().name());
+              statement.setString(
+                  2, finish.written() == null ? null : json(List.copyOf(finish.written())));
+              statement.setObject(3, timestamp(stored));
+              statement.setLong(4, finish.step().closureId());
+              statement.setString(5, finish.step().step().name());
+              statement.setString(6, finish.step().status().name());
+              statement.setLong(7, finish.step().revision());
+            });
+    List<StepProgress> finished = new ArrayList<>(finishes.size());
+    for (int i = 0; i < finishes.size(); i++) {
+      StepFinish finish = finishes.get(i);
+      StepProgress step = finish.step();
+      if (counts[0][i] != 1) {
+        throw new ConcurrentClosureChangeException(
+            "step "
+                + step.step()
+                + " of closure "
+                + step.closureId()
+                + " is no longer "
+                + step.status()
+                + " at revision "
+                + step.revision());
+      }
+      finished.add(
+          new StepProgress(
+              step.closureId(),
+              step.step(),
+              finish.to(),
+              step.revision() + 1,
+              step.idempotencyKey(),
+              step.prior(),
+              finish.written() == null ? step.written() : finish.written(),
+              stored));
+    }
+    return finished;
+  }
+
   private static Closure closure(ResultSet rs, int rowNum) throws SQLException {
     return new Closure(
         rs.getLong("id"),

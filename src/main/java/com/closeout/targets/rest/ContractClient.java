@@ -129,6 +129,26 @@ public final class ContractClient {
     return send(builder, true, "write");
   }
 
+  /**
+   * A call outside the reference contract (a vendor's API) with this system's authentication and
+   * timeouts. Every status comes back as an answer for the caller to interpret; only transport
+   * failures are thrown. {@link #refusal} maps the statuses the caller does not handle itself.
+   */
+  public Answer call(String method, String path, byte[] jsonBody, boolean write) {
+    HttpRequest.Builder builder =
+        request(path)
+            .method(
+                method,
+                jsonBody == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofByteArray(jsonBody));
+    if (jsonBody != null) {
+      builder.header("Content-Type", "application/json");
+    }
+    HttpResponse<byte[]> response = exchange(builder, write, write ? "write" : "read");
+    return new Answer(response.statusCode(), response);
+  }
+
   private HttpRequest.Builder request(String path) {
     HttpRequest.Builder builder =
         HttpRequest.newBuilder(URI.create(endpoint.baseUrl() + path))
@@ -156,21 +176,31 @@ public final class ContractClient {
     if ((status >= 200 && status < 300) || status == 404 || status == 409 || status == 412) {
       return new Answer(status, response);
     }
-    Duration retryAfter = retryAfter(response).orElse(null);
+    throw refusal(new Answer(status, response), write, "not in the contract");
+  }
+
+  /**
+   * What an answer the caller does not accept means: throttled (429), credentials refused
+   * (401/403), the target down (5xx), or a status outside what the caller expects ({@code
+   * otherwise} says why, e.g. "not in the contract"). Retry-After is kept; no body is quoted.
+   */
+  public TargetUnavailableException refusal(Answer answer, boolean write, String otherwise) {
+    int status = answer.status();
+    Duration retryAfter = retryAfter(answer.response()).orElse(null);
     if (status == 429) {
-      throw new TargetUnavailableException(system(), "HTTP 429 (throttled)", false, retryAfter);
+      return new TargetUnavailableException(system(), "HTTP 429 (throttled)", false, retryAfter);
     }
     if (status == 401 || status == 403) {
-      throw new TargetUnavailableException(
+      return new TargetUnavailableException(
           system(), "HTTP " + status + " (credentials refused)", false, retryAfter);
     }
     if (status >= 500) {
       // A 5xx other than 503 may come from a proxy after the target applied the write.
       boolean unknown = write && status != 503;
-      throw new TargetUnavailableException(system(), "HTTP " + status, unknown, retryAfter);
+      return new TargetUnavailableException(system(), "HTTP " + status, unknown, retryAfter);
     }
-    throw new TargetUnavailableException(
-        system(), "HTTP " + status + " (not in the contract)", false, retryAfter);
+    return new TargetUnavailableException(
+        system(), "HTTP " + status + " (" + otherwise + ")", false, retryAfter);
   }
 
   private HttpResponse<byte[]> exchange(HttpRequest.Builder builder, boolean write, String what) {
@@ -224,7 +254,7 @@ public final class ContractClient {
     return response.headers().firstValue("Retry-After").flatMap(v -> parseRetryAfter(v, clock));
   }
 
-  static Optional<Duration> parseRetryAfter(String value, Clock clock) {
+  public static Optional<Duration> parseRetryAfter(String value, Clock clock) {
     String text = value.strip();
     if (text.isEmpty()) {
       return Optional.empty();

@@ -516,6 +516,73 @@ class JdbcClosureStoreIntegrationTests {
     }
   }
 
+  @Test
+  void recordPriorsRecordsManyStepsAtOnceAndTheFirstRecordingStillWins() {
+    Closure a = start("ESC-A", 1, T0);
+    Closure b = start("ESC-B", 1, T0);
+    StepProgress aTracker = closures.step(a.id(), Step.TRACKER_SYNC).orElseThrow();
+    StepProgress bTracker = closures.step(b.id(), Step.TRACKER_SYNC).orElseThrow();
+    StepProgress bFirst =
+        closures.recordPrior(bTracker, List.of(snapshot("IN_REVIEW", null, List.of(), 1)));
+
+    List<StepProgress> recorded =
+        closures.recordPriors(
+            List.of(
+                new ClosureStore.PriorRecord(
+                    aTracker, List.of(snapshot("IN_REVIEW", null, List.of(), 1))),
+                new ClosureStore.PriorRecord(
+                    bFirst, List.of(snapshot("REVIEW_COMPLETE", 1, List.of(), 2)))));
+
+    assertThat(recorded.get(0).revision()).isEqualTo(aTracker.revision() + 1);
+    assertThat(recorded.get(0).prior())
+        .extracting(TargetSnapshot::status)
+        .containsExactly("IN_REVIEW");
+    assertThat(recorded.get(1).prior())
+        .extracting(TargetSnapshot::status)
+        .containsExactly("IN_REVIEW");
+    assertThat(closures.step(a.id(), Step.TRACKER_SYNC).orElseThrow().prior())
+        .isEqualTo(recorded.get(0).prior());
+  }
+
+  @Test
+  void finishStepsMovesManyStepsAtOnceAndRefusesTheBatchIfOneMoved() {
+    Closure a = start("ESC-A", 1, T0);
+    Closure b = start("ESC-B", 1, T0);
+    StepProgress aTracker = closures.step(a.id(), Step.TRACKER_SYNC).orElseThrow();
+    StepProgress bTracker = closures.step(b.id(), Step.TRACKER_SYNC).orElseThrow();
+
+    List<StepProgress> finished =
+        closures.finishSteps(
+            List.of(
+                new ClosureStore.StepFinish(aTracker, StepStatus.DONE, List.of()),
+                new ClosureStore.StepFinish(bTracker, StepStatus.SKIPPED_ALREADY_DONE, List.of())),
+            T0);
+
+    assertThat(finished)
+        .extracting(StepProgress::status)
+        .containsExactly(StepStatus.DONE, StepStatus.SKIPPED_ALREADY_DONE);
+    assertThat(closures.step(b.id(), Step.TRACKER_SYNC).orElseThrow().status())
+        .isEqualTo(StepStatus.SKIPPED_ALREADY_DONE);
+
+    StepProgress aLedger = closures.step(a.id(), Step.LEDGER_SYNC).orElseThrow();
+    assertThatThrownBy(
+            () ->
+                stores
+                    .transactions()
+                    .inTransaction(
+                        () ->
+                            closures.finishSteps(
+                                List.of(
+                                    new ClosureStore.StepFinish(
+                                        aLedger, StepStatus.DONE, List.of()),
+                                    new ClosureStore.StepFinish(
+                                        aTracker, StepStatus.DONE, List.of())), // stale
+                                T0)))
+        .isInstanceOf(RuntimeException.class);
+    assertThat(closures.step(a.id(), Step.LEDGER_SYNC).orElseThrow().status())
+        .isEqualTo(StepStatus.PENDING);
+  }
+
   private Closure start(String escalation, int version, Instant at) {
     return closures
         .insertIfAbsent(

@@ -1,0 +1,214 @@
+package com.closeout.bench;
+
+import java.io.PrintStream;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The benchmark's result: Closeout's figures, the peer's and the ceiling's on the same cases and
+ * database, the ratios, and the goals of issue 3 with whether each was met. Printed as one JSON
+ * object or as a table.
+ *
+ * @param peer null when no peer ran
+ */
+public record BenchReport(
+    String store,
+    BenchSettings settings,
+    CloseoutRun closeout,
+    PeerRun peer,
+    double ceilingClosuresPerSecond,
+    WriteCeiling.Plan ceilingPlan) {
+
+  public Double vsPeer() {
+    return peer == null || peer.closuresPerSecond() <= 0
+        ? null
+        : closeout.figures().closuresPerSecond() / peer.closuresPerSecond();
+  }
+
+  public Double latencyVsPeer() {
+    return peer == null || closeout.figures().p50Millis() <= 0
+        ? null
+        : peer.p50Millis() / closeout.figures().p50Millis();
+  }
+
+  public double vsCeiling() {
+    return closeout.figures().closuresPerSecond() / ceilingClosuresPerSecond;
+  }
+
+  /** One goal of issue 3: what was asked, what was measured, whether it held. */
+  public record Goal(String name, String target, Double measured, Boolean met) {}
+
+  public List<Goal> goals() {
+    Double vsPeer = vsPeer();
+    double p99 = closeout.halfRateFigures().p99Millis();
+    return List.of(
+        new Goal("closeoutVsFlowable", ">= 3", vsPeer, vsPeer == null ? null : vsPeer >= 3),
+        new Goal("closeoutVsCeiling", ">= 0.5", vsCeiling(), vsCeiling() >= 0.5),
+        new Goal("p99AtHalfRateMillis", "<= 50", p99, p99 <= 50),
+        new Goal(
+            "commitsPerClosure",
+            "<= 3",
+            closeout.commitsPerClosure(),
+            closeout.commitsPerClosure() <= 3),
+        new Goal(
+            "heapAfterGcMiB",
+            "<= 256 (after 100k closures)",
+            closeout.heapAfterGcMiB(),
+            closeout.heapAfterGcMiB() <= 256));
+  }
+
+  public Map<String, Object> toMap() {
+    Map<String, Object> map = new LinkedHashMap<>();
+    ClosureTimings.Figures figures = closeout.figures();
+    map.put("closuresPerSecond", round(figures.closuresPerSecond()));
+    map.put("p50Millis", round(figures.p50Millis()));
+    map.put("p99Millis", round(figures.p99Millis()));
+    map.put("p99AtHalfRateMillis", round(closeout.halfRateFigures().p99Millis()));
+    map.put("p50AtHalfRateMillis", round(closeout.halfRateFigures().p50Millis()));
+    map.put("halfRatePerSecond", round(closeout.halfRate()));
+    map.put("commitsPerClosure", round(closeout.commitsPerClosure()));
+    map.put("statementsPerClosure", round(closeout.statementsPerClosure()));
+    map.put("roundTripsPerClosure", round(closeout.roundTripsPerClosure()));
+    map.put("jdbcCommitsPerClosure", round(closeout.jdbcCommitsPerClosure()));
+    map.put("writeTransactionsPerClosure", round(closeout.writeCommitsPerClosure()));
+    map.put("peakHeapMiB", round(closeout.peakHeapMiB()));
+    map.put("heapAfterGcMiB", round(closeout.heapAfterGcMiB()));
+    if (peer == null) {
+      map.put("peer", null);
+    } else {
+      Map<String, Object> p = new LinkedHashMap<>();
+      p.put("name", peer.name());
+      p.put("closuresPerSecond", round(peer.closuresPerSecond()));
+      p.put("p50Millis", round(peer.p50Millis()));
+      p.put("p99Millis", round(peer.p99Millis()));
+      p.put("commitsPerClosure", round(peer.commitsPerClosure()));
+      p.put("statementsPerClosure", round(peer.statementsPerClosure()));
+      map.put("peer", p);
+    }
+    Map<String, Object> ceiling = new LinkedHashMap<>();
+    ceiling.put("closuresPerSecond", round(ceilingClosuresPerSecond));
+    ceiling.put("transactionsPerClosure", ceilingPlan.transactions());
+    ceiling.put("rowsPerClosure", ceilingPlan.writeSet());
+    if (!ceilingPlan.unmodelled().isEmpty()) {
+      ceiling.put("unmodelled", ceilingPlan.unmodelled());
+    }
+    map.put("ceiling", ceiling);
+    map.put("vsPeer", round(vsPeer()));
+    map.put("vsCeiling", round(vsCeiling()));
+    Map<String, Object> goals = new LinkedHashMap<>();
+    for (Goal goal : goals()) {
+      Map<String, Object> g = new LinkedHashMap<>();
+      g.put("target", goal.target());
+      g.put("measured", round(goal.measured()));
+      g.put("met", goal.met());
+      goals.put(goal.name(), g);
+    }
+    map.put("goals", goals);
+    Map<String, Object> run = new LinkedHashMap<>();
+    run.put("store", store);
+    run.put("closures", settings.cases());
+    run.put("targetLatencyMillis", settings.targetLatencyMillis());
+    run.put("parallelism", settings.parallelism());
+    run.put("batchSize", settings.batchSize());
+    run.put("window", settings.window());
+    run.put("statementsCountedBy", "JDBC proxy (pg_stat_statements is not loaded)");
+    run.put("commitsCountedBy", "pg_stat_database.xact_commit delta");
+    map.put("run", run);
+    return map;
+  }
+
+  public String toJson() {
+    return JsonMapper.builder().build().writeValueAsString(toMap());
+  }
+
+  public void printTable(PrintStream out) {
+    ClosureTimings.Figures figures = closeout.figures();
+    out.printf(
+        "bench: %d closures on %s, %d ms per target call, parallelism %d, batch %d, window %d%n%n",
+        settings.cases(),
+        store,
+        settings.targetLatencyMillis(),
+        settings.parallelism(),
+        settings.batchSize(),
+        settings.window());
+    String row = "%-26s %14s %14s %14s%n";
+    out.printf(row, "", "Closeout", peer == null ? "peer" : peer.name(), "ceiling");
+    out.printf(
+        row,
+        "closures/s",
+        fmt(figures.closuresPerSecond()),
+        peer == null ? "-" : fmt(peer.closuresPerSecond()),
+        fmt(ceilingClosuresPerSecond));
+    out.printf(
+        row,
+        "p50 event-to-notice ms",
+        fmt(figures.p50Millis()),
+        peer == null ? "-" : fmt(peer.p50Millis()),
+        "");
+    out.printf(
+        row,
+        "p99 event-to-notice ms",
+        fmt(figures.p99Millis()),
+        peer == null ? "-" : fmt(peer.p99Millis()),
+        "");
+    out.printf(
+        row,
+        "commits/closure",
+        fmt(closeout.commitsPerClosure()),
+        peer == null ? "-" : fmt(peer.commitsPerClosure()),
+        fmt(ceilingPlan.transactions()));
+    out.printf(
+        row,
+        "statements/closure",
+        fmt(closeout.statementsPerClosure()),
+        peer == null ? "-" : fmt(peer.statementsPerClosure()),
+        Integer.toString(ceilingPlan.writeSet().values().stream().mapToInt(i -> i).sum()));
+    out.println();
+    out.printf(
+        "at half the rate (%s events/s, open loop): p50 %s ms, p99 %s ms%n",
+        fmt(closeout.halfRate()),
+        fmt(closeout.halfRateFigures().p50Millis()),
+        fmt(closeout.halfRateFigures().p99Millis()));
+    out.printf(
+        "heap: peak %s MiB, after the run and a forced GC %s MiB%n",
+        fmt(closeout.peakHeapMiB()), fmt(closeout.heapAfterGcMiB()));
+    out.printf(
+        "JDBC per closure: %s round trips, %s commits (%s of them writing)%n",
+        fmt(closeout.roundTripsPerClosure()),
+        fmt(closeout.jdbcCommitsPerClosure()),
+        fmt(closeout.writeCommitsPerClosure()));
+    out.printf(
+        "Closeout / %s: %s x throughput; Closeout / ceiling: %s%n%n",
+        peer == null ? "peer" : peer.name(),
+        vsPeer() == null ? "-" : fmt(vsPeer()),
+        fmt(vsCeiling()));
+    out.println("goals (issue 3):");
+    for (Goal goal : goals()) {
+      out.printf(
+          "  %-22s %-30s %10s  %s%n",
+          goal.name(),
+          goal.target(),
+          goal.measured() == null ? "-" : fmt(goal.measured()),
+          goal.met() == null ? "not measured" : goal.met() ? "met" : "MISSED");
+    }
+  }
+
+  private static String fmt(double value) {
+    if (Double.isNaN(value)) {
+      return "-";
+    }
+    return value >= 100
+        ? String.format(Locale.ROOT, "%.0f", value)
+        : String.format(Locale.ROOT, "%.2f", value);
+  }
+
+  private static Double round(Double value) {
+    if (value == null || value.isNaN() || value.isInfinite()) {
+      return null;
+    }
+    return Math.round(value * 100.0) / 100.0;
+  }
+}

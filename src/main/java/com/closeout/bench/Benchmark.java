@@ -1,0 +1,44 @@
+package com.closeout.bench;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.util.Optional;
+
+/**
+ * One benchmark run, back to back on one database: Closeout, then the peer (when there is one),
+ * then the write ceiling for the write set Closeout was measured to have.
+ */
+public final class Benchmark {
+  private final BenchDatabase database;
+  private final String store;
+  private final Optional<PeerLauncher> peer;
+  private final PrintStream progress;
+
+  /**
+   * @param store how the database was chosen, for the report ({@code embedded}, {@code postgres})
+   */
+  public Benchmark(
+      BenchDatabase database, String store, Optional<PeerLauncher> peer, PrintStream progress) {
+    this.database = database;
+    this.store = store;
+    this.peer = peer;
+    this.progress = progress;
+  }
+
+  public BenchReport run(BenchSettings settings) throws InterruptedException, IOException {
+    CloseoutRun closeout = new ClosureBench(database, progress).run(settings);
+    PeerRun peerRun = null;
+    if (peer.isPresent()) {
+      peerRun = peer.get().run(database, settings);
+    } else {
+      progress.println(
+          "bench: no peer ("
+              + PeerLauncher.CLASSPATH_VARIABLE
+              + " is not set; bin/closeout bench builds and sets it)");
+    }
+    WriteCeiling.Plan plan = WriteCeiling.Plan.of(closeout.counts(), closeout.closures());
+    double ceiling =
+        new WriteCeiling(database, progress).run(plan, settings.cases(), settings.parallelism());
+    return new BenchReport(store, settings, closeout, peerRun, ceiling, plan);
+  }
+}

@@ -1,0 +1,40 @@
+package com.closeout.bench;
+
+/**
+ * What one Closeout benchmark run measured.
+ *
+ * @param figures the closed-loop phase: sustained rate and event-to-notice latency
+ * @param commitsPerClosure PostgreSQL commits (pg_stat_database.xact_commit) per closure
+ * @param counts JDBC statements, round trips and commits of the closed-loop phase
+ * @param closures closures of the closed-loop phase
+ * @param peakHeapMiB highest heap use seen during the closed-loop phase
+ * @param heapAfterGcMiB heap in use after it and forced collections, the sandbox let go
+ * @param halfRate events per second of the open-loop phase
+ * @param halfRateFigures latency of the open-loop phase
+ */
+public record CloseoutRun(
+    ClosureTimings.Figures figures,
+    double commitsPerClosure,
+    CountingDataSource.Counts counts,
+    int closures,
+    double peakHeapMiB,
+    double heapAfterGcMiB,
+    double halfRate,
+    ClosureTimings.Figures halfRateFigures) {
+
+  public double statementsPerClosure() {
+    return (double) counts.statements() / closures;
+  }
+
+  public double roundTripsPerClosure() {
+    return (double) counts.roundTrips() / closures;
+  }
+
+  public double jdbcCommitsPerClosure() {
+    return (double) counts.commits() / closures;
+  }
+
+  public double writeCommitsPerClosure() {
+    return (double) counts.writeCommits() / closures;
+  }
+}

@@ -1,0 +1,294 @@
+package com.closeout.bench;
+
+import com.closeout.domain.EventOutcome;
+import com.closeout.intake.IntakeReceipt;
+import com.closeout.intake.ParsedEvent;
+import com.closeout.intake.format.CloudEventJsonReader;
+import com.closeout.propagation.CloseoutEngine;
+import com.closeout.propagation.EngineSettings;
+import com.closeout.propagation.StepCommitListener;
+import com.closeout.propagation.jdbc.IsolatedSchema;
+import com.closeout.propagation.jdbc.JdbcCloseoutStores;
+import com.closeout.propagation.jdbc.StoreSchemas;
+import com.closeout.sandbox.SandboxSystems;
+import com.zaxxer.hikari.HikariDataSource;
+import java.io.PrintStream;
+import java.lang.ref.Reference;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.HexFormat;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Closeout under load: clean closures through the real pipeline (CloudEvent JSON, reader, intake,
+ * worker with its parallel executor, JDBC stores on a fresh schema) against the sandbox systems
+ * behind {@link BenchTargets}. A closed-loop phase measures the sustained rate; an open-loop phase
+ * at half that rate measures latency when the pipeline is not saturated.
+ */
+public final class ClosureBench {
+  private static final Duration STALL = Duration.ofSeconds(120);
+
+  private final BenchDatabase database;
+  private final PrintStream progress;
+
+  public ClosureBench(BenchDatabase database, PrintStream progress) {
+    this.database = database;
+    this.progress = progress;
+  }
+
+  public CloseoutRun run(BenchSettings settings) throws InterruptedException {
+    String tag = "C" + HexFormat.of().formatHex(randomBytes());
+    BenchCases cases = new BenchCases(tag, Instant.now().truncatedTo(ChronoUnit.SECONDS));
+    // Held only here and by the targets, so both can let go of it before the heap is measured.
+    AtomicReference<SandboxSystems> world = new AtomicReference<>(new SandboxSystems());
+    for (int i = 0; i < settings.cases(); i++) {
+      cases.populate(world.get(), i);
+    }
+    try (IsolatedSchema schema = StoreSchemas.isolated(database.base(), "closeout_bench")) {
+      progress.printf(
+          "bench: Closeout, %d closures, %d ms per target call, parallelism %d, schema %s%n",
+          settings.cases(), settings.targetLatencyMillis(), settings.parallelism(), schema.name());
+      long commitsBefore = database.committedTransactions();
+      double[] heapMiB = new double[2];
+      Phase main;
+      try (HeapWatch heap = HeapWatch.start()) {
+        ClosureTimings timings = new ClosureTimings(cases, 0, settings.cases(), settings.window());
+        BenchTargets targets =
+            new BenchTargets(world.get().ports(), settings.targetLatencyMillis(), timings::noticed);
+        main =
+            runPhase(
+                settings,
+                schema,
+                targets,
+                cases,
+                timings,
+                0,
+                settings.cases(),
+                0,
+                () -> {
+                  long notices = world.get().notices().size();
+                  if (notices != settings.cases()) {
+                    throw new IllegalStateException(
+                        "expected one notice per closure, found " + notices);
+                  }
+                  heapMiB[0] = heap.peakMiB();
+                  // The sandbox stands in for other processes: let it go, keep the engine.
+                  targets.release();
+                  world.set(null);
+                  heapMiB[1] = HeapWatch.usedAfterGcMiB();
+                });
+      }
+      long commits = database.committedTransactions() - commitsBefore;
+      ClosureTimings.Figures figures = main.timings().figures(settings.warmup());
+      progress.printf(
+          "bench: Closeout %.0f closures/s, p50 %.1f ms, p99 %.1f ms%n",
+          figures.closuresPerSecond(), figures.p50Millis(), figures.p99Millis());
+
+      double halfRate = figures.closuresPerSecond() / 2;
+      int halfCases =
+          (int)
+              Math.max(
+                  20,
+                  Math.min(settings.cases(), Math.round(halfRate * settings.halfRateSeconds())));
+      SandboxSystems halfSandbox = new SandboxSystems();
+      for (int i = settings.cases(); i < settings.cases() + halfCases; i++) {
+        cases.populate(halfSandbox, i);
+      }
+      progress.printf("bench: Closeout at half that rate, %.0f events/s open loop%n", halfRate);
+      ClosureTimings halfTimings = new ClosureTimings(cases, settings.cases(), halfCases, 0);
+      BenchTargets halfTargets =
+          new BenchTargets(
+              halfSandbox.ports(), settings.targetLatencyMillis(), halfTimings::noticed);
+      Phase half =
+          runPhase(
+              settings,
+              schema,
+              halfTargets,
+              cases,
+              halfTimings,
+              settings.cases(),
+              halfCases,
+              halfRate,
+              () -> {});
+      ClosureTimings.Figures halfFigures =
+          half.timings().figures(BenchSettings.warmupOf(halfCases));
+      return new CloseoutRun(
+          figures,
+          (double) commits / settings.cases(),
+          main.counts(),
+          settings.cases(),
+          heapMiB[0],
+          heapMiB[1],
+          halfRate,
+          halfFigures);
+    }
+  }
+
+  private record Phase(ClosureTimings timings, CountingDataSource.Counts counts) {}
+
+  /**
+   * @param ratePerSecond open loop at this rate; 0 for closed loop (the timings' window paces)
+   * @param beforeTeardown runs once every notice landed, while the engine is still up
+   */
+  private Phase runPhase(
+      BenchSettings settings,
+      IsolatedSchema schema,
+      BenchTargets targets,
+      BenchCases cases,
+      ClosureTimings timings,
+      int first,
+      int count,
+      double ratePerSecond,
+      Runnable beforeTeardown)
+      throws InterruptedException {
+    AtomicInteger threads = new AtomicInteger();
+    ExecutorService executor =
+        Executors.newFixedThreadPool(
+            settings.parallelism(),
+            task -> {
+              Thread thread = new Thread(task, "bench-closure-" + threads.incrementAndGet());
+              thread.setDaemon(true);
+              return thread;
+            });
+    HikariDataSource pool =
+        database.pool("closeout-bench", schema.name(), settings.parallelism() + 4);
+    CountingDataSource counting = new CountingDataSource(pool);
+    Clock clock = Clock.systemUTC();
+    EngineSettings defaults = EngineSettings.defaults();
+    EngineSettings engineSettings =
+        new EngineSettings(
+            defaults.maxAttempts(),
+            defaults.initialBackoff(),
+            defaults.maxBackoff(),
+            defaults.sourceBehindReads(),
+            defaults.sourceBehindBackoff(),
+            defaults.conflictRereads(),
+            defaults.lease(),
+            settings.batchSize());
+    CloseoutEngine engine =
+        new CloseoutEngine(
+            targets.ports(),
+            JdbcCloseoutStores.create(counting, clock),
+            clock,
+            engineSettings,
+            "bench-" + cases.tag() + "-" + first,
+            StepCommitListener.NONE,
+            new Random(first),
+            executor);
+    CloudEventJsonReader reader = new CloudEventJsonReader();
+    Worker worker = new Worker(engine);
+    worker.start();
+    try {
+      long start = System.nanoTime();
+      for (int i = first; i < first + count; i++) {
+        if (ratePerSecond > 0) {
+          long due = start + (long) ((i - first) * 1e9 / ratePerSecond);
+          for (long wait = due - System.nanoTime(); wait > 0; wait = due - System.nanoTime()) {
+            LockSupport.parkNanos(wait);
+          }
+        }
+        timings.sending(i);
+        ParsedEvent parsed = reader.read(cases.eventJson(i));
+        if (!(parsed instanceof ParsedEvent.Valid valid)) {
+          throw new IllegalStateException("the benchmark generated a malformed event");
+        }
+        IntakeReceipt receipt = engine.receive(valid.event());
+        if (receipt.outcome() != EventOutcome.CLOSURE_STARTED) {
+          throw new IllegalStateException("event of case " + i + " was " + receipt.outcome());
+        }
+        worker.wake();
+        worker.rethrow();
+      }
+      awaitNotices(timings, worker);
+      CountingDataSource.Counts counts = counting.counts();
+      beforeTeardown.run();
+      Reference.reachabilityFence(engine);
+      return new Phase(timings, counts);
+    } finally {
+      worker.stop();
+      executor.shutdownNow();
+      executor.awaitTermination(30, TimeUnit.SECONDS);
+      pool.close();
+    }
+  }
+
+  private void awaitNotices(ClosureTimings timings, Worker worker) throws InterruptedException {
+    long seen = -1;
+    long lastProgress = System.nanoTime();
+    while (!timings.awaitAll(Duration.ofSeconds(1))) {
+      worker.rethrow();
+      long now = timings.noticedSoFar();
+      if (now != seen) {
+        seen = now;
+        lastProgress = System.nanoTime();
+      } else if (System.nanoTime() - lastProgress > STALL.toNanos()) {
+        throw new IllegalStateException(
+            "no closure completed for " + STALL.toSeconds() + " s (" + now + " done)");
+      }
+    }
+  }
+
+  /** The worker thread: works what is due, sleeps until intake says there is more. */
+  private static final class Worker {
+    private final CloseoutEngine engine;
+    private final AtomicReference<RuntimeException> failure = new AtomicReference<>();
+    private volatile boolean running = true;
+    private final Thread thread;
+
+    Worker(CloseoutEngine engine) {
+      this.engine = engine;
+      this.thread = new Thread(this::loop, "bench-worker");
+      thread.setDaemon(true);
+    }
+
+    void start() {
+      thread.start();
+    }
+
+    void wake() {
+      LockSupport.unpark(thread);
+    }
+
+    void rethrow() {
+      RuntimeException e = failure.get();
+      if (e != null) {
+        throw new IllegalStateException("the worker failed", e);
+      }
+    }
+
+    void stop() throws InterruptedException {
+      running = false;
+      wake();
+      thread.join(TimeUnit.SECONDS.toMillis(60));
+    }
+
+    private void loop() {
+      while (running) {
+        try {
+          if (engine.runDue() == 0) {
+            // Intake wakes this thread at once; the timeout only covers retries coming due.
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+          }
+        } catch (RuntimeException e) {
+          failure.set(e);
+          return;
+        }
+      }
+    }
+  }
+
+  private static byte[] randomBytes() {
+    byte[] bytes = new byte[4];
+    ThreadLocalRandom.current().nextBytes(bytes);
+    return bytes;
+  }
+}

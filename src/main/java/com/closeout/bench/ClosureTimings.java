@@ -1,0 +1,131 @@
+package com.closeout.bench;
+
+import com.closeout.domain.EscalationId;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLongArray;
+
+/**
+ * When each case's event was sent and when its coordinator notice landed (wall clock, {@link
+ * System#nanoTime()}), for cases {@code first .. first+count-1} of one run. With a window, at most
+ * that many cases are in flight (closed loop: a case is sent when an earlier one has its notice);
+ * without, events go out on their own schedule (open loop).
+ */
+public final class ClosureTimings {
+  private final BenchCases cases;
+  private final int first;
+  private final int count;
+  private final AtomicLongArray sent;
+  private final AtomicLongArray noticed;
+  private final Semaphore window;
+  private final CountDownLatch outstanding;
+
+  /**
+   * @param window most cases in flight at once; 0 for no limit
+   */
+  public ClosureTimings(BenchCases cases, int first, int count, int window) {
+    if (count < 1 || first < 0 || window < 0) {
+      throw new IllegalArgumentException("count must be positive, first and window not negative");
+    }
+    this.cases = cases;
+    this.first = first;
+    this.count = count;
+    this.sent = new AtomicLongArray(count);
+    this.noticed = new AtomicLongArray(count);
+    this.window = window == 0 ? null : new Semaphore(window);
+    this.outstanding = new CountDownLatch(count);
+  }
+
+  /** Waits for a free slot in the window, then stamps the case as sent. */
+  public void sending(int index) throws InterruptedException {
+    if (window != null) {
+      window.acquire();
+    }
+    sent.set(index - first, System.nanoTime());
+  }
+
+  /** A notice landed: the first one of a case of this range stamps it and frees its slot. */
+  public void noticed(EscalationId escalation) {
+    long now = System.nanoTime();
+    int index = cases.indexOf(escalation) - first;
+    if (index < 0 || index >= count || !noticed.compareAndSet(index, 0, now)) {
+      return;
+    }
+    if (window != null) {
+      window.release();
+    }
+    outstanding.countDown();
+  }
+
+  /** Waits until every case has its notice; false when the time ran out first. */
+  public boolean awaitAll(Duration timeout) throws InterruptedException {
+    return outstanding.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
+  }
+
+  public long noticedSoFar() {
+    return count - outstanding.getCount();
+  }
+
+  /**
+   * Throughput between the warm-up's last notice and the last notice; latency percentiles of the
+   * cases sent after the warm-up.
+   *
+   * @param warmup cases left out at the start (the JIT, the pools and the caches warm up)
+   */
+  public Figures figures(int warmup) {
+    if (noticedSoFar() < count) {
+      throw new IllegalStateException("not every case has its notice yet");
+    }
+    int skip = Math.max(0, Math.min(warmup, count - 2));
+    long[] landed = new long[count];
+    long[] latencies = new long[count - skip];
+    long firstSent = Long.MAX_VALUE;
+    for (int i = 0; i < count; i++) {
+      landed[i] = noticed.get(i);
+      firstSent = Math.min(firstSent, sent.get(i));
+      if (i >= skip) {
+        latencies[i - skip] = noticed.get(i) - sent.get(i);
+      }
+    }
+    Arrays.sort(landed);
+    Arrays.sort(latencies);
+    double perSecond;
+    double seconds;
+    if (count - skip >= 2 && landed[count - 1] > landed[skip]) {
+      seconds = (landed[count - 1] - landed[skip]) / 1e9;
+      perSecond = (count - skip - 1) / seconds;
+    } else {
+      seconds = Math.max(1, landed[count - 1] - firstSent) / 1e9;
+      perSecond = count / seconds;
+    }
+    return new Figures(
+        count,
+        count - skip,
+        perSecond,
+        seconds,
+        percentile(latencies, 50) / 1e6,
+        percentile(latencies, 99) / 1e6);
+  }
+
+  /** Nearest rank. */
+  static long percentile(long[] sorted, int percent) {
+    int rank = (int) Math.ceil(percent / 100.0 * sorted.length);
+    return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];
+  }
+
+  /**
+   * @param closures cases run
+   * @param measured cases counted after the warm-up
+   * @param seconds the time the throughput was measured over
+   */
+  public record Figures(
+      int closures,
+      int measured,
+      double closuresPerSecond,
+      double seconds,
+      double p50Millis,
+      double p99Millis) {}
+}

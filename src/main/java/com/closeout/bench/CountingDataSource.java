@@ -1,0 +1,283 @@
+package com.closeout.bench;
+
+import java.io.PrintWriter;
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
+import java.sql.CallableStatement;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
+import java.sql.Statement;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.logging.Logger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.sql.DataSource;
+
+/**
+ * A DataSource that counts what goes over its connections at the JDBC level: SQL statements (each
+ * row of a batch is one), round trips (a batch is one), commits (an explicit commit, or a statement
+ * run in auto-commit) and the commits that wrote something, plus statements by kind ({@code INSERT
+ * audit_entries}, {@code UPDATE closures}, {@code SELECT}, ...). The write kinds are the write set
+ * the PostgreSQL ceiling reproduces.
+ *
+ * <p>Plain JDBC and JDK proxies, so the Flowable peer can count the same way without Spring.
+ */
+public final class CountingDataSource implements DataSource {
+  private static final Pattern WRITE =
+      Pattern.compile(
+          "(?:\\bINSERT\\s+INTO|(?<!FOR\\s)\\bUPDATE|\\bDELETE\\s+FROM)\\s+\"?([A-Za-z_][A-Za-z0-9_.]*)",
+          Pattern.CASE_INSENSITIVE);
+
+  private final DataSource delegate;
+  private final LongAdder statements = new LongAdder();
+  private final LongAdder roundTrips = new LongAdder();
+  private final LongAdder commits = new LongAdder();
+  private final LongAdder writeCommits = new LongAdder();
+  private final Map<String, LongAdder> byKind = new ConcurrentHashMap<>();
+
+  public CountingDataSource(DataSource delegate) {
+    this.delegate = delegate;
+  }
+
+  public DataSource delegate() {
+    return delegate;
+  }
+
+  /** What was counted so far. */
+  public Counts counts() {
+    Map<String, Long> kinds = new TreeMap<>();
+    byKind.forEach((kind, adder) -> kinds.put(kind, adder.sum()));
+    return new Counts(
+        statements.sum(), roundTrips.sum(), commits.sum(), writeCommits.sum(), Map.copyOf(kinds));
+  }
+
+  /**
+   * @param kinds statements by kind: {@code INSERT table}, {@code UPDATE table}, {@code DELETE
+   *     table}, {@code SELECT} or {@code OTHER}
+   */
+  public record Counts(
+      long statements, long roundTrips, long commits, long writeCommits, Map<String, Long> kinds) {
+    public Counts minus(Counts before) {
+      Map<String, Long> delta = new TreeMap<>(kinds);
+      before.kinds.forEach((kind, n) -> delta.merge(kind, -n, Long::sum));
+      delta.values().removeIf(n -> n == 0);
+      return new Counts(
+          statements - before.statements,
+          roundTrips - before.roundTrips,
+          commits - before.commits,
+          writeCommits - before.writeCommits,
+          Map.copyOf(delta));
+    }
+
+    public static Counts none() {
+      return new Counts(0, 0, 0, 0, Map.of());
+    }
+  }
+
+  /** {@code INSERT table}, {@code UPDATE table}, {@code DELETE table}, SELECT or OTHER. */
+  static String kindOf(String sql) {
+    Matcher write = WRITE.matcher(sql);
+    if (write.find()) {
+      String verb = write.group().trim().split("\\s+")[0].toUpperCase(Locale.ROOT);
+      String table = write.group(1).toLowerCase(Locale.ROOT);
+      int dot = table.lastIndexOf('.');
+      return verb + " " + (dot < 0 ? table : table.substring(dot + 1));
+    }
+    String head = sql.stripLeading().toUpperCase(Locale.ROOT);
+    return head.startsWith("SELECT") || head.startsWith("WITH") ? "SELECT" : "OTHER";
+  }
+
+  @Override
+  public Connection getConnection() throws SQLException {
+    return wrap(delegate.getConnection());
+  }
+
+  @Override
+  public Connection getConnection(String username, String password) throws SQLException {
+    return wrap(delegate.getConnection(username, password));
+  }
+
+  private Connection wrap(Connection connection) {
+    return (Connection)
+        Proxy.newProxyInstance(
+            Connection.class.getClassLoader(),
+            new Class<?>[] {Connection.class},
+            new ConnectionHandler(connection));
+  }
+
+  private void executed(ConnectionHandler connection, String kind, long rows) {
+    statements.add(rows);
+    roundTrips.increment();
+    byKind.computeIfAbsent(kind, k -> new LongAdder()).add(rows);
+    boolean writes = !kind.equals("SELECT") && !kind.equals("OTHER");
+    if (connection.autoCommit) {
+      commits.increment();
+      if (writes) {
+        writeCommits.increment();
+      }
+    } else {
+      connection.open = true;
+      connection.wrote |= writes;
+    }
+  }
+
+  private final class ConnectionHandler implements InvocationHandler {
+    private final Connection target;
+    private boolean autoCommit = true;
+    // The driver begins a transaction with its first statement: a commit with none is no commit.
+    private boolean open;
+    private boolean wrote;
+
+    ConnectionHandler(Connection target) {
+      this.target = target;
+      try {
+        this.autoCommit = target.getAutoCommit();
+      } catch (SQLException e) {
+        this.autoCommit = true;
+      }
+    }
+
+    @Override
+    public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
+      String name = method.getName();
+      Object result = call(target, method, args);
+      switch (name) {
+        case "setAutoCommit" -> {
+          boolean on = (Boolean) args[0];
+          if (on && !autoCommit) {
+            endTransaction(true);
+          }
+          autoCommit = on;
+        }
+        case "commit" -> endTransaction(true);
+        case "rollback" -> {
+          if (args == null || args.length == 0) {
+            open = false;
+            wrote = false;
+          }
+        }
+        case "createStatement" -> {
+          return statement(Statement.class, (Statement) result, null);
+        }
+        case "prepareStatement" -> {
+          return statement(PreparedStatement.class, (Statement) result, (String) args[0]);
+        }
+        case "prepareCall" -> {
+          return statement(CallableStatement.class, (Statement) result, (String) args[0]);
+        }
+        default -> {}
+      }
+      return result;
+    }
+
+    private void endTransaction(boolean committed) {
+      if (committed && open) {
+        commits.increment();
+        if (wrote) {
+          writeCommits.increment();
+        }
+      }
+      open = false;
+      wrote = false;
+    }
+
+    private Object statement(Class<? extends Statement> type, Statement statement, String sql) {
+      return Proxy.newProxyInstance(
+          Statement.class.getClassLoader(),
+          new Class<?>[] {type},
+          new StatementHandler(this, statement, sql));
+    }
+  }
+
+  private final class StatementHandler implements InvocationHandler {
+    private final ConnectionHandler connection;
+    private final Statement target;
+    private final String preparedKind;
+    private final Map<String, Long> batch = new TreeMap<>();
+
+    StatementHandler(ConnectionHandler connection, Statement target, String sql) {
+      this.connection = connection;
+      this.target = target;
+      this.preparedKind = sql == null ? null : kindOf(sql);
+    }
+
+    @Override
+    public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
+      String name = method.getName();
+      boolean withSql = args != null && args.length > 0 && args[0] instanceof String;
+      Object result = call(target, method, args);
+      switch (name) {
+        case "execute", "executeQuery", "executeUpdate", "executeLargeUpdate" ->
+            executed(connection, withSql ? kindOf((String) args[0]) : preparedKind, 1);
+        case "addBatch" ->
+            batch.merge(withSql ? kindOf((String) args[0]) : preparedKind, 1L, Long::sum);
+        case "clearBatch" -> batch.clear();
+        case "executeBatch", "executeLargeBatch" -> {
+          batch.forEach((kind, rows) -> executed(connection, kind, rows));
+          // One round trip for the whole batch: the rows counted above each took one.
+          long kinds = batch.size();
+          if (kinds > 1) {
+            roundTrips.add(1 - kinds);
+          }
+          if (kinds > 0 && connection.autoCommit) {
+            commits.add(1 - kinds);
+          }
+          batch.clear();
+        }
+        default -> {}
+      }
+      return result;
+    }
+  }
+
+  private static Object call(Object target, Method method, Object[] args) throws Throwable {
+    try {
+      return method.invoke(target, args);
+    } catch (InvocationTargetException e) {
+      throw e.getCause();
+    }
+  }
+
+  @Override
+  public PrintWriter getLogWriter() throws SQLException {
+    return delegate.getLogWriter();
+  }
+
+  @Override
+  public void setLogWriter(PrintWriter out) throws SQLException {
+    delegate.setLogWriter(out);
+  }
+
+  @Override
+  public void setLoginTimeout(int seconds) throws SQLException {
+    delegate.setLoginTimeout(seconds);
+  }
+
+  @Override
+  public int getLoginTimeout() throws SQLException {
+    return delegate.getLoginTimeout();
+  }
+
+  @Override
+  public Logger getParentLogger() throws SQLFeatureNotSupportedException {
+    return delegate.getParentLogger();
+  }
+
+  @Override
+  public <T> T unwrap(Class<T> iface) throws SQLException {
+    return iface.isInstance(this) ? iface.cast(this) : delegate.unwrap(iface);
+  }
+
+  @Override
+  public boolean isWrapperFor(Class<?> iface) throws SQLException {
+    return iface.isInstance(this) || delegate.isWrapperFor(iface);
+  }
+}

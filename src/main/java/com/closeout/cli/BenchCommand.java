@@ -1,0 +1,125 @@
+package com.closeout.cli;
+
+import com.closeout.bench.BenchDatabase;
+import com.closeout.bench.BenchReport;
+import com.closeout.bench.BenchSettings;
+import com.closeout.bench.Benchmark;
+import com.closeout.bench.PeerLauncher;
+import com.closeout.bench.StderrLogs;
+import com.closeout.config.EmbeddedPostgresLauncher;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Drives clean closures through the real pipeline and measures it, beside the Flowable peer and the
+ * PostgreSQL write ceiling on the same database (docs/performance.md). Needs no Spring context: it
+ * builds the engine itself on a fresh schema.
+ */
+final class BenchCommand implements CliCommand {
+  static final String DATABASE_URL_VARIABLE = "CLOSEOUT_BENCH_DATABASE_URL";
+  static final String DEFAULT_DATABASE_URL = "jdbc:postgresql://127.0.0.1:5432/test?user=postgres";
+  private static final String DATA_DIR_VARIABLE = "CLOSEOUT_STORE_EMBEDDEDDATADIR";
+
+  @Override
+  public String name() {
+    return "bench";
+  }
+
+  @Override
+  public String usage() {
+    return "bench [--cases N] [--store embedded|postgres] [--target-latency-ms L]"
+        + " [--parallelism P] [--batch-size B] [--window W] [--half-rate-seconds S] [--no-peer]"
+        + " [--json]";
+  }
+
+  @Override
+  public String summary() {
+    return "measure throughput, latency, commits and heap beside Flowable and the write ceiling";
+  }
+
+  record Options(BenchSettings settings, String store, boolean json, boolean peer) {}
+
+  static Options parse(List<String> args) throws UsageException {
+    Arguments arguments =
+        Arguments.parse(
+            args,
+            Set.of("--json", "--no-peer"),
+            Set.of(
+                "--cases",
+                "--store",
+                "--target-latency-ms",
+                "--parallelism",
+                "--batch-size",
+                "--window",
+                "--half-rate-seconds"));
+    arguments.expectPositionals(0, "nothing");
+    long cases = arguments.longOption("--cases", BenchSettings.DEFAULT_CASES, 1);
+    if (cases > 1_000_000) {
+      throw new UsageException("--cases must be at most 1000000");
+    }
+    String store = arguments.option("--store").orElse("embedded");
+    if (!store.equals("embedded") && !store.equals("postgres")) {
+      throw new UsageException("--store must be embedded or postgres, not '" + store + "'");
+    }
+    long latency = arguments.longOption("--target-latency-ms", 0, 0);
+    long parallelism = arguments.longOption("--parallelism", BenchSettings.DEFAULT_PARALLELISM, 1);
+    long batch = arguments.longOption("--batch-size", BenchSettings.DEFAULT_BATCH_SIZE, 1);
+    long window = arguments.longOption("--window", BenchSettings.defaultWindow((int) batch), 1);
+    long halfRate =
+        arguments.longOption("--half-rate-seconds", BenchSettings.DEFAULT_HALF_RATE_SECONDS, 1);
+    if (latency > 10_000 || parallelism > 1_024 || batch > 10_000 || window > 100_000) {
+      throw new UsageException("an option is out of range");
+    }
+    return new Options(
+        new BenchSettings(
+            (int) cases,
+            (int) latency,
+            (int) parallelism,
+            (int) batch,
+            (int) window,
+            (int) Math.min(halfRate, 3_600)),
+        store,
+        arguments.flag("--json"),
+        !arguments.flag("--no-peer"));
+  }
+
+  @Override
+  public int run(List<String> args, CommandContext context) throws UsageException {
+    Options options = parse(args);
+    StderrLogs.warningsOnly();
+    try (BenchDatabase database = database(options.store())) {
+      Optional<PeerLauncher> peer =
+          options.peer() ? PeerLauncher.fromEnvironment(context.err()) : Optional.empty();
+      BenchReport report =
+          new Benchmark(database, options.store(), peer, context.err()).run(options.settings());
+      if (options.json()) {
+        context.out().println(report.toJson());
+      } else {
+        report.printTable(context.out());
+      }
+      return OK;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      context.err().println("closeout bench: interrupted");
+      return FAILED;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static BenchDatabase database(String store) {
+    if (store.equals("postgres")) {
+      String url = System.getenv(DATABASE_URL_VARIABLE);
+      return new BenchDatabase(
+          url == null || url.isBlank() ? DEFAULT_DATABASE_URL : url, null, null);
+    }
+    String dir = System.getenv(DATA_DIR_VARIABLE);
+    EmbeddedPostgresLauncher.Connection connection =
+        EmbeddedPostgresLauncher.start(Path.of(dir == null || dir.isBlank() ? "./data" : dir));
+    return new BenchDatabase(connection.jdbcUrl(), connection.username(), connection.password());
+  }
+}

@@ -1,0 +1,118 @@
+package com.closeout.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.closeout.testsupport.TestDatabase;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** A tiny run of the whole harness: the figures are sane and the store traffic was counted. */
+class BenchmarkTests {
+
+  @Test
+  void tinyRunReportsSaneFiguresAndCountsCommitsAndStatements() throws Exception {
+    ByteArrayOutputStream progress = new ByteArrayOutputStream();
+    BenchReport report;
+    try (BenchDatabase database = BenchDatabase.of(TestDatabase.server())) {
+      report =
+          new Benchmark(
+                  database,
+                  "test",
+                  Optional.empty(),
+                  new PrintStream(progress, true, StandardCharsets.UTF_8))
+              .run(new BenchSettings(40, 0, 4, 8, 16, 1));
+    }
+
+    CloseoutRun closeout = report.closeout();
+    assertThat(closeout.figures().closures()).isEqualTo(40);
+    assertThat(closeout.figures().closuresPerSecond()).isPositive();
+    assertThat(closeout.figures().p50Millis())
+        .isPositive()
+        .isLessThanOrEqualTo(closeout.figures().p99Millis());
+    assertThat(closeout.halfRateFigures().p99Millis()).isPositive();
+    assertThat(closeout.statementsPerClosure()).isGreaterThan(1);
+    assertThat(closeout.commitsPerClosure()).isPositive();
+    assertThat(closeout.jdbcCommitsPerClosure()).isPositive();
+    assertThat(closeout.peakHeapMiB()).isPositive();
+    assertThat(closeout.heapAfterGcMiB()).isPositive();
+    assertThat(report.ceilingClosuresPerSecond()).isPositive();
+    assertThat(report.ceilingPlan().writeSet())
+        .containsKeys("INSERT inbox", "INSERT closures", "INSERT audit_entries");
+    assertThat(report.ceilingPlan().unmodelled()).isEmpty();
+
+    JsonNode json = JsonMapper.builder().build().readTree(report.toJson());
+    for (String field :
+        new String[] {
+          "closuresPerSecond",
+          "p50Millis",
+          "p99Millis",
+          "p99AtHalfRateMillis",
+          "commitsPerClosure",
+          "statementsPerClosure",
+          "peakHeapMiB"
+        }) {
+      assertThat(json.path(field).isNumber()).as(field).isTrue();
+    }
+    assertThat(json.path("peer").isNull()).isTrue();
+    assertThat(json.path("vsPeer").isNull()).isTrue();
+    assertThat(json.path("ceiling").path("closuresPerSecond").asDouble()).isPositive();
+    assertThat(json.path("vsCeiling").asDouble()).isPositive();
+    assertThat(json.path("goals").path("commitsPerClosure").has("met")).isTrue();
+  }
+
+  @Test
+  void statementsAreSortedIntoTheTableTheyWrite() {
+    assertThat(CountingDataSource.kindOf("INSERT INTO audit_entries (sequence) VALUES (?)"))
+        .isEqualTo("INSERT audit_entries");
+    assertThat(
+            CountingDataSource.kindOf(
+                "WITH candidates AS (SELECT id FROM closures FOR UPDATE SKIP LOCKED)"
+                    + " UPDATE closures SET status = 'RUNNING' WHERE id IN (SELECT id FROM c)"))
+        .isEqualTo("UPDATE closures");
+    assertThat(CountingDataSource.kindOf("SELECT sequence FROM audit_head FOR UPDATE"))
+        .isEqualTo("SELECT");
+    assertThat(CountingDataSource.kindOf("\n  DELETE FROM inbox WHERE event_id = ?"))
+        .isEqualTo("DELETE inbox");
+    assertThat(CountingDataSource.kindOf("SET search_path TO x")).isEqualTo("OTHER");
+  }
+
+  @Test
+  void ceilingClosuresShareOutAFractionalTransactionCountInWholeTransactions() {
+    WriteCeiling.Plan plan = new WriteCeiling.Plan(Map.of(), 1.5);
+
+    assertThat(List.of(plan.transactionsOf(0), plan.transactionsOf(1), plan.transactionsOf(2)))
+        .containsExactly(1, 2, 1);
+    assertThat(
+            plan.transactionsOf(0)
+                + plan.transactionsOf(1)
+                + plan.transactionsOf(2)
+                + plan.transactionsOf(3))
+        .isEqualTo(6);
+  }
+
+  @Test
+  void ceilingPlanRoundsTheMeasuredWriteSetPerClosure() {
+    CountingDataSource.Counts counts =
+        new CountingDataSource.Counts(
+            500,
+            300,
+            40,
+            30,
+            Map.of("INSERT inbox", 10L, "UPDATE closures", 24L, "SELECT", 200L, "INSERT x", 10L));
+
+    WriteCeiling.Plan plan = WriteCeiling.Plan.of(counts, 10);
+
+    assertThat(plan.writeSet())
+        .containsExactlyInAnyOrderEntriesOf(
+            Map.of("INSERT inbox", 1, "UPDATE closures", 2, "INSERT x", 1));
+    assertThat(plan.transactions()).isEqualTo(3.0);
+    assertThat(plan.unmodelled()).containsExactly("INSERT x");
+  }
+}

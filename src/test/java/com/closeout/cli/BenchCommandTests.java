@@ -1,0 +1,67 @@
+package com.closeout.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.closeout.bench.BenchSettings;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class BenchCommandTests {
+
+  @Test
+  void defaultsToTheEmbeddedStoreWithThePeer() throws UsageException {
+    BenchCommand.Options options = BenchCommand.parse(List.of());
+
+    assertThat(options.store()).isEqualTo("embedded");
+    assertThat(options.peer()).isTrue();
+    assertThat(options.json()).isFalse();
+    assertThat(options.settings())
+        .isEqualTo(
+            new BenchSettings(
+                BenchSettings.DEFAULT_CASES,
+                0,
+                BenchSettings.DEFAULT_PARALLELISM,
+                BenchSettings.DEFAULT_BATCH_SIZE,
+                2 * BenchSettings.DEFAULT_BATCH_SIZE,
+                BenchSettings.DEFAULT_HALF_RATE_SECONDS));
+  }
+
+  @Test
+  void readsEveryOption() throws UsageException {
+    BenchCommand.Options options =
+        BenchCommand.parse(
+            List.of(
+                "--cases",
+                "100",
+                "--store",
+                "postgres",
+                "--target-latency-ms",
+                "5",
+                "--parallelism",
+                "16",
+                "--batch-size",
+                "64",
+                "--window=256",
+                "--half-rate-seconds",
+                "3",
+                "--json",
+                "--no-peer"));
+
+    assertThat(options.settings()).isEqualTo(new BenchSettings(100, 5, 16, 64, 256, 3));
+    assertThat(options.store()).isEqualTo("postgres");
+    assertThat(options.json()).isTrue();
+    assertThat(options.peer()).isFalse();
+  }
+
+  @Test
+  void refusesAnUnknownStoreAndNonsenseNumbers() {
+    assertThatThrownBy(() -> BenchCommand.parse(List.of("--store", "h2")))
+        .isInstanceOf(UsageException.class)
+        .hasMessageContaining("embedded or postgres");
+    assertThatThrownBy(() -> BenchCommand.parse(List.of("--cases", "0")))
+        .isInstanceOf(UsageException.class);
+    assertThatThrownBy(() -> BenchCommand.parse(List.of("--target-latency-ms", "-1")))
+        .isInstanceOf(UsageException.class);
+  }
+}
