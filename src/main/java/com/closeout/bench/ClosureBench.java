@@ -163,17 +163,7 @@ public final class ClosureBench {
         database.pool("closeout-bench", schema.name(), settings.parallelism() + 4);
     CountingDataSource counting = new CountingDataSource(pool);
     Clock clock = Clock.systemUTC();
-    EngineSettings defaults = EngineSettings.defaults();
-    EngineSettings engineSettings =
-        new EngineSettings(
-            defaults.maxAttempts(),
-            defaults.initialBackoff(),
-            defaults.maxBackoff(),
-            defaults.sourceBehindReads(),
-            defaults.sourceBehindBackoff(),
-            defaults.conflictRereads(),
-            defaults.lease(),
-            settings.batchSize());
+    EngineSettings engineSettings = EngineSettings.defaults().withBatchSize(settings.batchSize());
     CloseoutEngine engine =
         new CloseoutEngine(
             targets.ports(),

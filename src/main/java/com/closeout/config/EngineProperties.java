@@ -17,7 +17,8 @@ public record EngineProperties(
     Duration sourceBehindBackoff,
     Integer conflictRereads,
     Duration lease,
-    Integer batchSize) {
+    Integer batchSize,
+    Duration phaseDeadline) {
 
   public EngineProperties {
     EngineSettings defaults = EngineSettings.defaults();
@@ -29,6 +30,7 @@ public record EngineProperties(
     conflictRereads = orElse(conflictRereads, defaults.conflictRereads());
     lease = orElse(lease, defaults.lease());
     batchSize = orElse(batchSize, defaults.batchSize());
+    phaseDeadline = orElse(phaseDeadline, defaults.phaseDeadline());
     requirePositive("max-attempts", maxAttempts);
     requirePositive("batch-size", batchSize);
     requireNonNegative("source-behind-reads", sourceBehindReads);
@@ -37,6 +39,7 @@ public record EngineProperties(
     requirePositive("max-backoff", maxBackoff);
     requirePositive("source-behind-backoff", sourceBehindBackoff);
     requirePositive("lease", lease);
+    requirePositive("phase-deadline", phaseDeadline);
     if (maxBackoff.compareTo(initialBackoff) < 0) {
       throw new IllegalArgumentException(
           "closeout.engine.max-backoff must not be shorter than initial-backoff");
@@ -52,7 +55,8 @@ public record EngineProperties(
         sourceBehindBackoff,
         conflictRereads,
         lease,
-        batchSize);
+        batchSize,
+        phaseDeadline);
   }
 
   private static <T> T orElse(T value, T fallback) {

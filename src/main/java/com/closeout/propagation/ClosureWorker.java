@@ -27,7 +27,11 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.regex.Pattern;
@@ -117,7 +121,15 @@ public final class ClosureWorker {
   }
 
   private void workBatch(List<ClosureRun> runs) {
-    List<Verdict> verdicts = concurrently(runs, this::verify);
+    List<Verdict> verdicts =
+        concurrently(
+            runs,
+            this::verify,
+            run ->
+                new Verdict.RetryLater(
+                    FollowUpReason.RETRIES_EXHAUSTED,
+                    TargetSystem.REVIEW,
+                    "verification answered too slowly"));
     group(
         "verification",
         runs,
@@ -196,7 +208,8 @@ public final class ClosureWorker {
 
   /** One external step for every closure that needs it: plan, make priors durable, write. */
   private void runStep(Step step, List<ClosureRun> due) {
-    List<StepPlan> plans = concurrently(due, run -> plan(step, run));
+    List<StepPlan> plans =
+        concurrently(due, run -> plan(step, run), run -> new StepPlan.Settled(tooSlow(step)));
     // A notice has no prior values: when nothing was settled or needs recording, skip the commit.
     List<ClosureRun> recording =
         due.stream()
@@ -245,7 +258,8 @@ public final class ClosureWorker {
                     step,
                     (StepPlan.Write) plans.get(due.indexOf(run)),
                     run.closure.key(),
-                    run.record));
+                    run.record),
+            run -> tooSlow(step));
     group(
         step + " writes",
         writing,
@@ -530,8 +544,14 @@ public final class ClosureWorker {
     return runs -> runs.forEach(work);
   }
 
-  /** Runs {@code task} for every run, concurrently when there is an executor; results in order. */
-  private <T> List<T> concurrently(List<ClosureRun> runs, Function<ClosureRun, T> task) {
+  /**
+   * Runs {@code task} for every run, concurrently when there is an executor; results in order. A
+   * run whose task has not answered by the phase deadline gets {@code late} instead: it leaves the
+   * batch to retry later, and the rest go on (its call, still running, changes nothing in the
+   * store, and whatever it writes to a target is idempotent and has its prior values recorded).
+   */
+  private <T> List<T> concurrently(
+      List<ClosureRun> runs, Function<ClosureRun, T> task, Function<ClosureRun, T> late) {
     if (parallel == null || runs.size() == 1) {
       return runs.stream().map(task).toList();
     }
@@ -539,7 +559,41 @@ public final class ClosureWorker {
         runs.stream()
             .map(run -> CompletableFuture.supplyAsync(() -> task.apply(run), parallel))
             .toList();
-    return futures.stream().map(CompletableFuture::join).toList();
+    try {
+      CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new))
+          .get(settings.phaseDeadline().toNanos(), TimeUnit.NANOSECONDS);
+    } catch (TimeoutException e) {
+      // Some are late: they are settled below, the others go on.
+    } catch (ExecutionException e) {
+      // A task failed: join() below rethrows its failure.
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting for target calls", e);
+    }
+    List<T> results = new ArrayList<>(runs.size());
+    for (int i = 0; i < runs.size(); i++) {
+      CompletableFuture<T> future = futures.get(i);
+      if (future.isDone()) {
+        try {
+          results.add(future.join());
+        } catch (CompletionException e) {
+          if (e.getCause() instanceof RuntimeException failure) {
+            throw failure;
+          }
+          throw e;
+        }
+      } else {
+        LOG.warn(
+            "closure {} missed the phase deadline; it retries later", runs.get(i).closure.key());
+        results.add(late.apply(runs.get(i)));
+      }
+    }
+    return results;
+  }
+
+  private static StepResult.Unavailable tooSlow(Step step) {
+    TargetSystem system = step.target() == null ? TargetSystem.TRACKER : step.target();
+    return new StepResult.Unavailable(system, step + " answered too slowly");
   }
 
   /** After an unexpected failure, hand the closure back for a later attempt. */

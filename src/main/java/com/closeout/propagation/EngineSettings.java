@@ -14,6 +14,9 @@ import java.time.Duration;
  * @param conflictRereads immediate re-reads after a revision conflict before backing off
  * @param lease how long a worker may hold a closure before another may take it over
  * @param batchSize closures claimed per poll
+ * @param phaseDeadline how long a batch waits for one closure's target calls in one phase; a
+ *     closure still waiting then leaves the batch and retries later, so one slow target does not
+ *     hold closures that wait on other targets
  */
 public record EngineSettings(
     int maxAttempts,
@@ -23,7 +26,8 @@ public record EngineSettings(
     Duration sourceBehindBackoff,
     int conflictRereads,
     Duration lease,
-    int batchSize) {
+    int batchSize,
+    Duration phaseDeadline) {
 
   public static EngineSettings defaults() {
     return new EngineSettings(
@@ -34,6 +38,46 @@ public record EngineSettings(
         Duration.ofSeconds(1),
         5,
         Duration.ofMinutes(2),
-        32);
+        32,
+        Duration.ofSeconds(5));
+  }
+
+  public EngineSettings withMaxAttempts(int value) {
+    return new EngineSettings(
+        value,
+        initialBackoff,
+        maxBackoff,
+        sourceBehindReads,
+        sourceBehindBackoff,
+        conflictRereads,
+        lease,
+        batchSize,
+        phaseDeadline);
+  }
+
+  public EngineSettings withBatchSize(int value) {
+    return new EngineSettings(
+        maxAttempts,
+        initialBackoff,
+        maxBackoff,
+        sourceBehindReads,
+        sourceBehindBackoff,
+        conflictRereads,
+        lease,
+        value,
+        phaseDeadline);
+  }
+
+  public EngineSettings withPhaseDeadline(Duration value) {
+    return new EngineSettings(
+        maxAttempts,
+        initialBackoff,
+        maxBackoff,
+        sourceBehindReads,
+        sourceBehindBackoff,
+        conflictRereads,
+        lease,
+        batchSize,
+        value);
   }
 }

@@ -137,17 +137,7 @@ class CampaignProfilesIntegrationTests {
 
   @Test
   void aRetryBudgetTooSmallForTheFaultsLosesClosuresAndTheReportNamesThem() {
-    EngineSettings defaults = EngineSettings.defaults();
-    EngineSettings oneAttempt =
-        new EngineSettings(
-            1,
-            defaults.initialBackoff(),
-            defaults.maxBackoff(),
-            defaults.sourceBehindReads(),
-            defaults.sourceBehindBackoff(),
-            defaults.conflictRereads(),
-            defaults.lease(),
-            defaults.batchSize());
+    EngineSettings oneAttempt = EngineSettings.defaults().withMaxAttempts(1);
     CampaignReport report =
         new Evaluation(TestDatabase.server(), oneAttempt)
             .run(new CampaignSpec(60, 5, FaultProfile.FLAKY, 1, null));

@@ -188,7 +188,7 @@ class ClosureWorkerBatchIntegrationTests {
     var ports = sandboxTargets.ports();
     AtomicInteger refusals = new AtomicInteger();
     EscalationTracker busyTracker =
-        new EscalationTracker() {
+        new DelegatingTracker(ports.tracker()) {
           @Override
           public java.util.Optional<BookkeepingRecord> findByEscalation(
               com.closeout.domain.EscalationId escalationId) {
@@ -196,25 +196,7 @@ class ClosureWorkerBatchIntegrationTests {
               throw new TargetUnavailableException(
                   TargetSystem.TRACKER, "429", false, Duration.ofMinutes(10));
             }
-            return ports.tracker().findByEscalation(escalationId);
-          }
-
-          @Override
-          public WriteResult setReviewState(
-              String recordId, ReviewState state, long expectedRevision, IdempotencyKey key) {
-            return ports.tracker().setReviewState(recordId, state, expectedRevision, key);
-          }
-
-          @Override
-          public WriteResult linkArchiveRef(
-              String recordId, ArchiveRef ref, long expectedRevision, IdempotencyKey key) {
-            return ports.tracker().linkArchiveRef(recordId, ref, expectedRevision, key);
-          }
-
-          @Override
-          public WriteResult unlinkArchiveRef(
-              String recordId, String uri, long expectedRevision, IdempotencyKey key) {
-            return ports.tracker().unlinkArchiveRef(recordId, uri, expectedRevision, key);
+            return super.findByEscalation(escalationId);
           }
         };
     CloseoutEngine engine =
@@ -244,6 +226,94 @@ class ClosureWorkerBatchIntegrationTests {
     assertThat(waiting.nextAttemptAt()).isAfterOrEqualTo(now.plus(Duration.ofMinutes(10)));
     drain(engine);
     assertEachCompletedExactlyOnce(escalations);
+  }
+
+  @Test
+  void aSlowTargetForOneClosureDoesNotHoldTheRestOfItsBatch() {
+    var ports = sandbox.ports();
+    AtomicInteger slowCalls = new AtomicInteger();
+    EscalationTracker slowForOne =
+        new DelegatingTracker(ports.tracker()) {
+          @Override
+          public java.util.Optional<BookkeepingRecord> findByEscalation(
+              com.closeout.domain.EscalationId escalationId) {
+            if (escalationId.value().equals("ESC-000") && slowCalls.getAndIncrement() == 0) {
+              try {
+                Thread.sleep(2_000);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            }
+            return super.findByEscalation(escalationId);
+          }
+        };
+    CloseoutEngine engine =
+        new CloseoutEngine(
+            new TargetPorts(
+                ports.review(),
+                slowForOne,
+                ports.ledger(),
+                ports.queue(),
+                ports.archive(),
+                ports.coordinator()),
+            stores,
+            clock,
+            EngineSettings.defaults().withPhaseDeadline(Duration.ofMillis(300)),
+            "batch-worker",
+            StepCommitListener.NONE,
+            new SplittableRandom(5),
+            pool);
+    List<CleanEscalation> escalations = receive(engine, 6);
+
+    engine.runDue();
+
+    for (CleanEscalation escalation : escalations.subList(1, 6)) {
+      assertThat(stores.closures().find(new ClosureKey(escalation.id(), 1)).orElseThrow().status())
+          .as(escalation.id().value())
+          .isEqualTo(ClosureStatus.COMPLETED);
+    }
+    assertThat(
+            stores
+                .closures()
+                .find(new ClosureKey(escalations.get(0).id(), 1))
+                .orElseThrow()
+                .status())
+        .isEqualTo(ClosureStatus.PENDING);
+    drain(engine);
+    assertEachCompletedExactlyOnce(escalations);
+  }
+
+  /** A tracker that hands every call to another; tests override the call they make misbehave. */
+  private static class DelegatingTracker implements EscalationTracker {
+    private final EscalationTracker delegate;
+
+    DelegatingTracker(EscalationTracker delegate) {
+      this.delegate = delegate;
+    }
+
+    @Override
+    public java.util.Optional<BookkeepingRecord> findByEscalation(
+        com.closeout.domain.EscalationId escalationId) {
+      return delegate.findByEscalation(escalationId);
+    }
+
+    @Override
+    public WriteResult setReviewState(
+        String recordId, ReviewState state, long expectedRevision, IdempotencyKey key) {
+      return delegate.setReviewState(recordId, state, expectedRevision, key);
+    }
+
+    @Override
+    public WriteResult linkArchiveRef(
+        String recordId, ArchiveRef ref, long expectedRevision, IdempotencyKey key) {
+      return delegate.linkArchiveRef(recordId, ref, expectedRevision, key);
+    }
+
+    @Override
+    public WriteResult unlinkArchiveRef(
+        String recordId, String uri, long expectedRevision, IdempotencyKey key) {
+      return delegate.unlinkArchiveRef(recordId, uri, expectedRevision, key);
+    }
   }
 
   private static final class KilledWorker extends Error {}
