@@ -102,6 +102,28 @@ public final class ContractClient {
     return send(request(path).GET(), false, "read");
   }
 
+  /**
+   * Reads one contract body: empty on 404; any other failure, or a body that does not parse or
+   * convert, makes the target unavailable (never quoting the body, which may carry anything).
+   */
+  public <B, T> Optional<T> getOptional(
+      String path, Class<B> bodyType, java.util.function.Function<B, T> toValue) {
+    Answer answer = get(path);
+    if (answer.notFound()) {
+      return Optional.empty();
+    }
+    if (!answer.ok()) {
+      throw new TargetUnavailableException(
+          system(), "HTTP " + answer.status() + " on a read", false);
+    }
+    try {
+      B body = ContractBodies.read(answer.body(), bodyType);
+      return Optional.of(ContractBodies.convert(bodyType, () -> toValue.apply(body)));
+    } catch (ContractBodies.MalformedBodyException e) {
+      throw new TargetUnavailableException(system(), e.getMessage(), false);
+    }
+  }
+
   public Answer head(String path) {
     return send(request(path).method("HEAD", HttpRequest.BodyPublishers.noBody()), false, "read");
   }

@@ -9,11 +9,9 @@ import com.closeout.domain.IdempotencyKey;
 import com.closeout.targets.BookkeepingRecord;
 import com.closeout.targets.BookkeepingTarget;
 import com.closeout.targets.ReviewState;
-import com.closeout.targets.TargetUnavailableException;
 import com.closeout.targets.WriteResult;
 import com.closeout.targets.rest.ContractBodies.ArchiveRefBody;
 import com.closeout.targets.rest.ContractBodies.BookkeepingRecordBody;
-import com.closeout.targets.rest.ContractBodies.MalformedBodyException;
 import com.closeout.targets.rest.ContractBodies.ReviewStateBody;
 import java.util.Optional;
 
@@ -29,21 +27,10 @@ abstract class RestBookkeepingTarget implements BookkeepingTarget {
 
   @Override
   public Optional<BookkeepingRecord> findByEscalation(EscalationId escalationId) {
-    ContractClient.Answer answer =
-        client.get(prefix + "/records/by-escalation/" + segment(escalationId.value()));
-    if (answer.notFound()) {
-      return Optional.empty();
-    }
-    if (!answer.ok()) {
-      throw new TargetUnavailableException(
-          client.system(), "HTTP " + answer.status() + " on a read", false);
-    }
-    try {
-      BookkeepingRecordBody body = ContractBodies.read(answer.body(), BookkeepingRecordBody.class);
-      return Optional.of(ContractBodies.convert(BookkeepingRecordBody.class, body::toRecord));
-    } catch (MalformedBodyException e) {
-      throw new TargetUnavailableException(client.system(), e.getMessage(), false);
-    }
+    return client.getOptional(
+        prefix + "/records/by-escalation/" + segment(escalationId.value()),
+        BookkeepingRecordBody.class,
+        BookkeepingRecordBody::toRecord);
   }
 
   @Override

@@ -6,10 +6,8 @@ import com.closeout.domain.EscalationId;
 import com.closeout.domain.IdempotencyKey;
 import com.closeout.targets.PostReviewQueue;
 import com.closeout.targets.QueueItem;
-import com.closeout.targets.TargetUnavailableException;
 import com.closeout.targets.WriteResult;
 import com.closeout.targets.rest.ContractBodies.CloseBody;
-import com.closeout.targets.rest.ContractBodies.MalformedBodyException;
 import com.closeout.targets.rest.ContractBodies.QueueItemBody;
 import java.time.Instant;
 import java.util.Optional;
@@ -24,21 +22,10 @@ public final class RestPostReviewQueue implements PostReviewQueue {
 
   @Override
   public Optional<QueueItem> findByEscalation(EscalationId escalationId) {
-    ContractClient.Answer answer =
-        client.get("/queue/items/by-escalation/" + segment(escalationId.value()));
-    if (answer.notFound()) {
-      return Optional.empty();
-    }
-    if (!answer.ok()) {
-      throw new TargetUnavailableException(
-          client.system(), "HTTP " + answer.status() + " on a read", false);
-    }
-    try {
-      QueueItemBody body = ContractBodies.read(answer.body(), QueueItemBody.class);
-      return Optional.of(ContractBodies.convert(QueueItemBody.class, body::toItem));
-    } catch (MalformedBodyException e) {
-      throw new TargetUnavailableException(client.system(), e.getMessage(), false);
-    }
+    return client.getOptional(
+        "/queue/items/by-escalation/" + segment(escalationId.value()),
+        QueueItemBody.class,
+        QueueItemBody::toItem);
   }
 
   @Override
