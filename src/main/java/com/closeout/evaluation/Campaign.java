@@ -198,7 +198,7 @@ public final class Campaign {
     private final String runTag;
     private final Duration outageLength;
     private final CapturedLogs logs;
-    private final CampaignClock clock;
+    private final SimulatedClock clock;
     private final CloseoutStores stores;
     private final TargetPorts targets;
     private final CampaignPorts faults;
@@ -219,7 +219,7 @@ public final class Campaign {
       this.outageLength = outageLength;
       this.logs = logs;
       this.random = new SplittableRandom(spec.seed());
-      this.clock = new CampaignClock(start);
+      this.clock = new SimulatedClock(start);
       // The store stamps audit entries with the campaign's time too, so one run is one timeline.
       this.stores = JdbcCloseoutStores.create(dataSource, clock);
       this.targets = ports.apply(clock);

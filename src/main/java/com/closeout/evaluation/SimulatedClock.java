@@ -1,6 +1,7 @@
 package com.closeout.evaluation;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
@@ -20,6 +21,10 @@ public final class SimulatedClock extends Clock {
   }
 
   /** Moves to {@code target} if it is later than now. */
+  public void advance(Duration duration) {
+    now.updateAndGet(current -> current.plus(duration));
+  }
+
   public void advanceTo(Instant target) {
     now.accumulateAndGet(target, (current, next) -> next.isAfter(current) ? next : current);
   }

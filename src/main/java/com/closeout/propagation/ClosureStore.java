@@ -32,9 +32,6 @@ public interface ClosureStore {
   /** All closures of one escalation, oldest version first. */
   List<Closure> forEscalation(EscalationId escalationId);
 
-  /** PENDING closures due at {@code now}, soonest first. */
-  List<Closure> due(Instant now, int limit);
-
   /**
    * Claim and fetch in one statement: leases up to {@code limit} PENDING closures due at {@code
    * now} to {@code owner} (status RUNNING), soonest first, at most one per escalation and none of

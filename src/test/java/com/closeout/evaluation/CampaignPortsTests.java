@@ -26,7 +26,7 @@ class CampaignPortsTests {
   private static final EscalationId TWO = new EscalationId("ESC-2");
 
   private final SandboxSystems sandbox = new SandboxSystems();
-  private final CampaignClock clock = new CampaignClock(T0);
+  private final SimulatedClock clock = new SimulatedClock(T0);
   private final CampaignPorts campaign = new CampaignPorts(sandbox, sandbox.ports(), clock);
   private final TargetPorts ports = campaign.ports();
 

@@ -161,21 +161,6 @@ public final class JdbcClosureStore implements ClosureStore {
   }
 
   @Override
-  public List<Closure> due(Instant now, int limit) {
-    return jdbc.sql(
-            """
-            SELECT * FROM closures
-             WHERE status = 'PENDING' AND next_attempt_at <= :now
-             ORDER BY next_attempt_at, id
-             LIMIT :limit
-            """)
-        .param("now", timestamp(now))
-        .param("limit", limit)
-        .query(JdbcClosureStore::closure)
-        .list();
-  }
-
-  @Override
   public List<Closure> claimDue(Instant now, String owner, Instant leaseUntil, int limit) {
     Objects.requireNonNull(owner, "owner");
     try {

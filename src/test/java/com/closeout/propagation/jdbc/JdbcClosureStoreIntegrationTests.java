@@ -295,7 +295,9 @@ class JdbcClosureStoreIntegrationTests {
     assertThat(given.status()).isEqualTo(ClosureStatus.PENDING);
     assertThat(given.nextAttemptAt()).isEqualTo(now.truncatedTo(ChronoUnit.MICROS));
     assertThat(given.leaseOwner()).isNull();
-    assertThat(closures.due(now, 10)).extracting(Closure::id).containsExactly(running.id());
+    assertThat(closures.claimDue(now, "successor", now.plusSeconds(60), 10))
+        .extracting(Closure::id)
+        .containsExactly(running.id());
     Closure stillReverting = closures.find(reverting.id()).orElseThrow();
     assertThat(stillReverting.status()).isEqualTo(ClosureStatus.REVERTING);
     assertThat(stillReverting.leaseOwner()).isNull();
@@ -355,19 +357,11 @@ class JdbcClosureStoreIntegrationTests {
   }
 
   @Test
-  void dueListsPendingClosuresDueNowSoonestFirstUpToTheLimit() {
-    Closure late = start("ESC-1", 1, T0.plusSeconds(30));
-    Closure early = start("ESC-2", 1, T0.plusSeconds(10));
-    Closure middle = start("ESC-3", 1, T0.plusSeconds(20));
-    start("ESC-4", 1, T0.plusSeconds(90));
+  void nextDueAtNamesTheSoonestPendingClosureAndIgnoresLeasedOnes() {
+    start("ESC-1", 1, T0.plusSeconds(30));
+    start("ESC-2", 1, T0.plusSeconds(10));
     closures.claim(start("ESC-5", 1, T0), ClosureStatus.RUNNING, "w", T0.plusSeconds(60));
 
-    assertThat(closures.due(T0.plusSeconds(30), 10))
-        .extracting(Closure::id)
-        .containsExactly(early.id(), middle.id(), late.id());
-    assertThat(closures.due(T0.plusSeconds(30), 2))
-        .extracting(Closure::id)
-        .containsExactly(early.id(), middle.id());
     assertThat(closures.nextDueAt()).contains(T0_STORED.plusSeconds(10));
   }
 
