@@ -1,12 +1,8 @@
 package com.closeout.targets.jira;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
-import static com.github.tomakehurst.wiremock.client.WireMock.any;
-import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
-import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
-import com.github.tomakehurst.wiremock.extension.ResponseDefinitionTransformerV2;
+import com.closeout.testsupport.StatefulVendorFake;
 import com.github.tomakehurst.wiremock.http.ResponseDefinition;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
@@ -37,7 +33,7 @@ import tools.jackson.databind.node.ObjectNode;
  * {"errorMessages":[...],"errors":{}}}. A test's own stubs (priority 1) win over it (priority 10);
  * the request journal records everything sent.
  */
-public final class FakeJira implements ResponseDefinitionTransformerV2 {
+public final class FakeJira extends StatefulVendorFake {
   public static final String ESCALATION = "customfield_10040";
   public static final String EPISODE = "customfield_10041";
   public static final String VERSION = "customfield_10042";
@@ -73,30 +69,13 @@ public final class FakeJira implements ResponseDefinitionTransformerV2 {
   private final Deque<ResponseDefinition> faults = new ArrayDeque<>();
   private long clock = Instant.parse("2026-11-20T09:00:00Z").toEpochMilli();
   private Runnable afterEdit = () -> {};
-  private final WireMockServer server;
 
-  private FakeJira() {
-    server = new WireMockServer(WireMockConfiguration.options().dynamicPort().extensions(this));
-  }
+  private FakeJira() {}
 
   public static FakeJira launch() {
     FakeJira fake = new FakeJira();
-    fake.server.start();
-    fake.server.stubFor(
-        any(anyUrl()).atPriority(10).willReturn(aResponse().withTransformers(fake.getName())));
+    fake.serve();
     return fake;
-  }
-
-  public WireMockServer server() {
-    return server;
-  }
-
-  public URI baseUrl() {
-    return URI.create(server.baseUrl());
-  }
-
-  public void shutdown() {
-    server.stop();
   }
 
   @Override
@@ -259,7 +238,7 @@ public final class FakeJira implements ResponseDefinitionTransformerV2 {
         ObjectNode answer = JSON.createObjectNode();
         answer.put("id", id);
         answer.put(
-            "self", server.baseUrl() + "/rest/api/3/issue/" + issue.key + "/remotelink/" + id);
+            "self", server().baseUrl() + "/rest/api/3/issue/" + issue.key + "/remotelink/" + id);
         return json(exists ? 200 : 201, answer);
       }
       if (rest.equals("remotelink") && method.equals("DELETE")) {

@@ -1,13 +1,9 @@
 package com.closeout.targets.servicenow;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
-import static com.github.tomakehurst.wiremock.client.WireMock.any;
-import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
+import com.closeout.testsupport.StatefulVendorFake;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
-import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
-import com.github.tomakehurst.wiremock.extension.ResponseDefinitionTransformerV2;
 import com.github.tomakehurst.wiremock.http.ResponseDefinition;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
@@ -32,7 +28,7 @@ import tools.jackson.databind.node.ObjectNode;
  * {@code sys_id}; every value a string; {@code sys_mod_count} moving by one per update that changes
  * something; errors as {@code {"error":{"message","detail"},"status":"failure"}}.
  */
-public final class FakeServiceNow implements ResponseDefinitionTransformerV2 {
+public final class FakeServiceNow extends StatefulVendorFake {
   public static final String TABLE = "u_support_case";
   public static final String USER = "closeout.integration";
   public static final String PASSWORD = "servicenow-password-secret";
@@ -43,31 +39,14 @@ public final class FakeServiceNow implements ResponseDefinitionTransformerV2 {
   private final Map<String, Map<String, String>> rows = new LinkedHashMap<>();
   private final Deque<ResponseDefinition> faults = new ArrayDeque<>();
   private Runnable afterPatch = () -> {};
-  private final WireMockServer server;
   private int nextId = 1;
 
-  private FakeServiceNow() {
-    server = new WireMockServer(WireMockConfiguration.options().dynamicPort().extensions(this));
-  }
+  private FakeServiceNow() {}
 
   public static FakeServiceNow launch() {
     FakeServiceNow fake = new FakeServiceNow();
-    fake.server.start();
-    fake.server.stubFor(
-        any(anyUrl()).atPriority(10).willReturn(aResponse().withTransformers(fake.getName())));
+    fake.serve();
     return fake;
-  }
-
-  public WireMockServer server() {
-    return server;
-  }
-
-  public URI baseUrl() {
-    return URI.create(server.baseUrl());
-  }
-
-  public void shutdown() {
-    server.stop();
   }
 
   @Override
