@@ -1,6 +1,9 @@
 package com.closeout.audit;
 
+import com.closeout.domain.ClosureKey;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** The append-only, hash-chained audit store (SPEC §6). */
@@ -18,6 +21,12 @@ public interface AuditTrail {
   List<AuditEntry> entries(long fromSequence, int limit);
 
   List<AuditEntry> forEscalation(String escalationId);
+
+  /**
+   * The sequences of each closure's entries so far (its escalation and disposition version), in
+   * order: the trail a completion record names. One read for many closures.
+   */
+  Map<ClosureKey, List<Long>> trails(Collection<ClosureKey> closures);
 
   long count();
 

@@ -12,6 +12,20 @@ public interface CompletionRecords {
   boolean exists(long closureId);
 
   /** False when a record for this closure already exists (nothing written then). */
-  boolean insert(
-      long closureId, ClosureKey key, String eventId, List<Long> auditSequences, Instant at);
+  default boolean insert(
+      long closureId, ClosureKey key, String eventId, List<Long> auditSequences, Instant at) {
+    return insertAll(List.of(new CompletionRecord(closureId, key, eventId, auditSequences, at)))
+        .get(0);
+  }
+
+  /** One flag per record, in order: false where the closure already had one (nothing written). */
+  List<Boolean> insertAll(List<CompletionRecord> records);
+
+  /** One closure's completion trace: its source event and the audit entries of its updates. */
+  record CompletionRecord(
+      long closureId, ClosureKey key, String eventId, List<Long> auditSequences, Instant at) {
+    public CompletionRecord {
+      auditSequences = List.copyOf(auditSequences);
+    }
+  }
 }

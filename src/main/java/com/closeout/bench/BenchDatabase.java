@@ -1,14 +1,18 @@
 package com.closeout.bench;
 
+import com.closeout.propagation.jdbc.IsolatedSchema;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Map;
 import java.util.Properties;
+import java.util.TreeMap;
 import javax.sql.DataSource;
 
 /**
@@ -69,24 +73,74 @@ public final class BenchDatabase implements AutoCloseable {
    * until the figure stops moving.
    */
   public long committedTransactions() {
-    long previous = -1;
+    return settled(
+        () ->
+            readStatistics(
+                "SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()",
+                null,
+                rs -> {
+                  rs.next();
+                  return rs.getLong(1);
+                }));
+  }
+
+  /**
+   * Rows inserted and updated so far in each table of {@code schema}, as PostgreSQL counted them
+   * (pg_stat_user_tables), keyed {@code INSERT table} and {@code UPDATE table}: the write set
+   * however the statements were shaped (a multi-row INSERT, a batch, one UPDATE of many rows).
+   * Close the measured pool first, as for {@link #committedTransactions()}.
+   */
+  public Map<String, Long> rowsWritten(IsolatedSchema schema) {
+    // A backend reports when it ends (or after a while idle): the schema's own pool, whose
+    // connections migrated it, lets its idle connections go first.
+    if (schema.dataSource() instanceof HikariDataSource pool
+        && pool.getHikariPoolMXBean() != null) {
+      pool.getHikariPoolMXBean().softEvictConnections();
+    }
+    return settled(
+        () ->
+            readStatistics(
+                "SELECT relname, n_tup_ins, n_tup_upd FROM pg_stat_user_tables"
+                    + " WHERE schemaname = ? ORDER BY relname",
+                schema.name(),
+                rs -> {
+                  Map<String, Long> rows = new TreeMap<>();
+                  while (rs.next()) {
+                    if (rs.getLong(2) > 0) {
+                      rows.put("INSERT " + rs.getString(1), rs.getLong(2));
+                    }
+                    if (rs.getLong(3) > 0) {
+                      rows.put("UPDATE " + rs.getString(1), rs.getLong(3));
+                    }
+                  }
+                  return Map.copyOf(rows);
+                }));
+  }
+
+  /** Reads until two reads a quarter second apart agree (at most five seconds). */
+  private static <T> T settled(java.util.function.Supplier<T> read) {
+    T previous = read.get();
     for (int attempt = 0; attempt < 20; attempt++) {
-      long now = readCommitted();
-      if (now == previous) {
-        return now;
-      }
-      previous = now;
       try {
         Thread.sleep(250);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
+        return previous;
+      }
+      T now = read.get();
+      if (now.equals(previous)) {
         return now;
       }
+      previous = now;
     }
     return previous;
   }
 
-  private long readCommitted() {
+  private interface StatisticsReader<T> {
+    T read(ResultSet rs) throws SQLException;
+  }
+
+  private <T> T readStatistics(String sql, String parameter, StatisticsReader<T> reader) {
     // A connection of its own each time, so this reader's cached statistics snapshot is fresh.
     Properties properties = new Properties();
     if (username != null) {
@@ -96,14 +150,15 @@ public final class BenchDatabase implements AutoCloseable {
       properties.setProperty("password", password);
     }
     try (Connection connection = DriverManager.getConnection(jdbcUrl, properties);
-        Statement statement = connection.createStatement();
-        ResultSet rs =
-            statement.executeQuery(
-                "SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()")) {
-      rs.next();
-      return rs.getLong(1);
+        PreparedStatement statement = connection.prepareStatement(sql)) {
+      if (parameter != null) {
+        statement.setString(1, parameter);
+      }
+      try (ResultSet rs = statement.executeQuery()) {
+        return reader.read(rs);
+      }
     } catch (SQLException e) {
-      throw new IllegalStateException("cannot read pg_stat_database", e);
+      throw new IllegalStateException("cannot read PostgreSQL's statistics", e);
     }
   }
 

@@ -74,6 +74,12 @@ public record BenchReport(
     map.put("roundTripsPerClosure", round(closeout.roundTripsPerClosure()));
     map.put("jdbcCommitsPerClosure", round(closeout.jdbcCommitsPerClosure()));
     map.put("writeTransactionsPerClosure", round(closeout.writeCommitsPerClosure()));
+    Map<String, Object> byKind = new java.util.TreeMap<>();
+    closeout
+        .counts()
+        .kinds()
+        .forEach((kind, n) -> byKind.put(kind, round((double) n / closeout.closures())));
+    map.put("statementsPerClosureByKind", byKind);
     map.put("peakHeapMiB", round(closeout.peakHeapMiB()));
     map.put("heapAfterGcMiB", round(closeout.heapAfterGcMiB()));
     if (peer == null) {
@@ -113,6 +119,11 @@ public record BenchReport(
     run.put("targetLatencyMillis", settings.targetLatencyMillis());
     run.put("parallelism", settings.parallelism());
     run.put("batchSize", settings.batchSize());
+    run.put("workers", settings.workers());
+    run.put("warmupSeconds", settings.warmupSeconds());
+    run.put("measuredClosures", closeout.figures().measured());
+    run.put("warmupCut", closeout.figures().warmupCut());
+    run.put("peerClosures", peer == null ? null : settings.peerCases());
     run.put("window", settings.window());
     run.put("statementsCountedBy", "JDBC proxy (pg_stat_statements is not loaded)");
     run.put("commitsCountedBy", "pg_stat_database.xact_commit delta");
@@ -165,7 +176,15 @@ public record BenchReport(
         "statements/closure",
         fmt(closeout.statementsPerClosure()),
         peer == null ? "-" : fmt(peer.statementsPerClosure()),
-        Integer.toString(ceilingPlan.writeSet().values().stream().mapToInt(i -> i).sum()));
+        "-");
+    out.printf(
+        row,
+        "rows written/closure",
+        fmt(
+            closeout.rowsWritten().values().stream().mapToLong(Long::longValue).sum()
+                / (double) closeout.closures()),
+        "-",
+        fmt(ceilingPlan.writeSet().values().stream().mapToDouble(Double::doubleValue).sum()));
     out.println();
     out.printf(
         "at half the rate (%s events/s, open loop): p50 %s ms, p99 %s ms%n",

@@ -10,6 +10,11 @@ package com.closeout.bench;
  * @param batchSize closures claimed per poll (EngineSettings.batchSize)
  * @param window most closures in flight at once in the closed-loop phase
  * @param halfRateSeconds how long the open-loop phase at half the measured rate sends events
+ * @param warmupSeconds each run's first seconds left out of its figures (at most half its cases)
+ * @param peerCases closures of the peer's run: fewer than Closeout's, as it is an order of
+ *     magnitude slower and its rate steadies within its warm-up
+ * @param workers Closeout's worker threads, each claiming batches of its own (as {@code
+ *     closeout.worker.threads} in {@code serve})
  */
 public record BenchSettings(
     int cases,
@@ -17,30 +22,51 @@ public record BenchSettings(
     int parallelism,
     int batchSize,
     int window,
-    int halfRateSeconds) {
+    int halfRateSeconds,
+    int workers,
+    int warmupSeconds,
+    int peerCases) {
 
-  public static final int DEFAULT_CASES = 2_000;
+  public static final int DEFAULT_CASES = 30_000;
+  public static final int DEFAULT_PEER_CASES = 3_000;
+  public static final int DEFAULT_WARMUP_SECONDS = 15;
   public static final int DEFAULT_PARALLELISM = 8;
   public static final int DEFAULT_BATCH_SIZE = 32;
   public static final int DEFAULT_HALF_RATE_SECONDS = 10;
 
+  /** What {@code serve} runs by default (closeout.worker.threads). */
+  public static final int DEFAULT_WORKERS = 2;
+
   public BenchSettings {
     if (cases < 1 || targetLatencyMillis < 0 || parallelism < 1 || batchSize < 1 || window < 1) {
       throw new IllegalArgumentException("benchmark settings out of range");
+    }
+    if (warmupSeconds < 0 || peerCases < 1) {
+      throw new IllegalArgumentException("warmupSeconds must not be negative, peerCases positive");
+    }
+    if (workers < 1) {
+      throw new IllegalArgumentException("workers must be positive");
     }
     if (halfRateSeconds < 1) {
       throw new IllegalArgumentException("halfRateSeconds must be positive");
     }
   }
 
-  /** The default window: two claimed batches, so the next batch is waiting when one ends. */
-  public static int defaultWindow(int batchSize) {
-    return 2 * batchSize;
+  /**
+   * The default window: two claimed batches per worker thread, so each thread finds its next batch
+   * waiting when one ends.
+   */
+  public static int defaultWindow(int batchSize, int workers) {
+    return 2 * batchSize * workers;
   }
 
-  /** Closures left out of the figures at the start of a phase. */
+  /** Closures left out of the figures at the start of a phase, at least. */
   public int warmup() {
     return warmupOf(cases);
+  }
+
+  public java.time.Duration warmupTime() {
+    return java.time.Duration.ofSeconds(warmupSeconds);
   }
 
   public static int warmupOf(int cases) {

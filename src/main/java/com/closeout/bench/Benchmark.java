@@ -36,7 +36,9 @@ public final class Benchmark {
               + PeerLauncher.CLASSPATH_VARIABLE
               + " is not set; bin/closeout bench builds and sets it)");
     }
-    WriteCeiling.Plan plan = WriteCeiling.Plan.of(closeout.counts(), closeout.closures());
+    WriteCeiling.Plan plan =
+        WriteCeiling.Plan.of(
+            closeout.rowsWritten(), closeout.counts().writeCommits(), closeout.closures());
     double ceiling =
         new WriteCeiling(database, progress).run(plan, settings.cases(), settings.parallelism());
     return new BenchReport(store, settings, closeout, peerRun, ceiling, plan);

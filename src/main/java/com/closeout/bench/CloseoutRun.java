@@ -6,6 +6,8 @@ package com.closeout.bench;
  * @param figures the closed-loop phase: sustained rate and event-to-notice latency
  * @param commitsPerClosure PostgreSQL commits (pg_stat_database.xact_commit) per closure
  * @param counts JDBC statements, round trips and commits of the closed-loop phase
+ * @param rowsWritten rows inserted and updated by table in the closed-loop phase, as PostgreSQL
+ *     counted them ({@code INSERT table}, {@code UPDATE table})
  * @param closures closures of the closed-loop phase
  * @param peakHeapMiB highest heap use seen during the closed-loop phase
  * @param heapAfterGcMiB heap in use after it and forced collections, the sandbox let go
@@ -16,6 +18,7 @@ public record CloseoutRun(
     ClosureTimings.Figures figures,
     double commitsPerClosure,
     CountingDataSource.Counts counts,
+    java.util.Map<String, Long> rowsWritten,
     int closures,
     double peakHeapMiB,
     double heapAfterGcMiB,

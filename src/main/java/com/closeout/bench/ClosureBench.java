@@ -1,12 +1,14 @@
 package com.closeout.bench;
 
 import com.closeout.domain.EventOutcome;
+import com.closeout.intake.IncomingEvent;
 import com.closeout.intake.IntakeReceipt;
 import com.closeout.intake.ParsedEvent;
 import com.closeout.intake.format.CloudEventJsonReader;
 import com.closeout.propagation.CloseoutEngine;
 import com.closeout.propagation.EngineSettings;
 import com.closeout.propagation.StepCommitListener;
+import com.closeout.propagation.WorkerThreads;
 import com.closeout.propagation.jdbc.IsolatedSchema;
 import com.closeout.propagation.jdbc.JdbcCloseoutStores;
 import com.closeout.propagation.jdbc.StoreSchemas;
@@ -18,7 +20,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -55,9 +60,16 @@ public final class ClosureBench {
     }
     try (IsolatedSchema schema = StoreSchemas.isolated(database.base(), "closeout_bench")) {
       progress.printf(
-          "bench: Closeout, %d closures, %d ms per target call, parallelism %d, schema %s%n",
-          settings.cases(), settings.targetLatencyMillis(), settings.parallelism(), schema.name());
+          "bench: Closeout, %d closures, %d ms per target call, %d worker threads, parallelism %d,"
+              + " schema %s%n",
+          settings.cases(),
+          settings.targetLatencyMillis(),
+          settings.workers(),
+          settings.parallelism(),
+          schema.name());
       long commitsBefore = database.committedTransactions();
+      // The migration's own rows (its history, the chain head) are not the closures'.
+      Map<String, Long> rowsBefore = database.rowsWritten(schema);
       double[] heapMiB = new double[2];
       Phase main;
       try (HeapWatch heap = HeapWatch.start()) {
@@ -88,7 +100,24 @@ public final class ClosureBench {
                 });
       }
       long commits = database.committedTransactions() - commitsBefore;
-      ClosureTimings.Figures figures = main.timings().figures(settings.warmup());
+      Map<String, Long> rowsWritten = new java.util.TreeMap<>();
+      database
+          .rowsWritten(schema)
+          .forEach(
+              (kind, rows) -> {
+                long delta = rows - rowsBefore.getOrDefault(kind, 0L);
+                if (delta > 0) {
+                  rowsWritten.put(kind, delta);
+                }
+              });
+      ClosureTimings.Figures figures =
+          main.timings().figures(settings.warmup(), settings.warmupTime());
+      if (figures.warmupCut()) {
+        progress.printf(
+            "bench: the run was shorter than twice its %d s warm-up: its figures include part of"
+                + " the warm-up (run more --cases)%n",
+            settings.warmupSeconds());
+      }
       progress.printf(
           "bench: Closeout %.0f closures/s, p50 %.1f ms, p99 %.1f ms%n",
           figures.closuresPerSecond(), figures.p50Millis(), figures.p99Millis());
@@ -125,6 +154,7 @@ public final class ClosureBench {
           figures,
           (double) commits / settings.cases(),
           main.counts(),
+          rowsWritten,
           settings.cases(),
           heapMiB[0],
           heapMiB[1],
@@ -175,47 +205,82 @@ public final class ClosureBench {
             new Random(first),
             executor);
     CloudEventJsonReader reader = new CloudEventJsonReader();
-    Worker worker = new Worker(engine);
+    // The worker threads of serve, woken by intake (CloseoutEngine.whenWorkArrives).
+    AtomicReference<RuntimeException> failure = new AtomicReference<>();
+    WorkerThreads worker =
+        new WorkerThreads(
+            engine, settings.workers(), Duration.ofMillis(50), "bench-worker", failure::set);
     worker.start();
     try {
       long start = System.nanoTime();
-      for (int i = first; i < first + count; i++) {
+      int end = first + count;
+      int i = first;
+      while (i < end) {
+        // The sender delivers what it has ready as one batch (a Kafka poll, a CloudEvents batch
+        // request): in closed loop every case the window lets go, open loop every case due.
+        int ready;
         if (ratePerSecond > 0) {
           long due = start + (long) ((i - first) * 1e9 / ratePerSecond);
           for (long wait = due - System.nanoTime(); wait > 0; wait = due - System.nanoTime()) {
             LockSupport.parkNanos(wait);
           }
+          ready = 1;
+          long now = System.nanoTime();
+          while (i + ready < end
+              && ready < settings.batchSize()
+              && start + (long) ((i + ready - first) * 1e9 / ratePerSecond) <= now) {
+            ready++;
+          }
+          for (int k = 0; k < ready; k++) {
+            timings.sending(i + k);
+          }
+        } else {
+          ready = timings.sendingReady(i, Math.min(settings.batchSize(), end - i));
         }
-        timings.sending(i);
-        ParsedEvent parsed = reader.read(cases.eventJson(i));
-        if (!(parsed instanceof ParsedEvent.Valid valid)) {
-          throw new IllegalStateException("the benchmark generated a malformed event");
+        List<IncomingEvent> events = new ArrayList<>(ready);
+        for (int k = i; k < i + ready; k++) {
+          ParsedEvent parsed = reader.read(cases.eventJson(k));
+          if (!(parsed instanceof ParsedEvent.Valid valid)) {
+            throw new IllegalStateException("the benchmark generated a malformed event");
+          }
+          events.add(valid.event());
         }
-        IntakeReceipt receipt = engine.receive(valid.event());
-        if (receipt.outcome() != EventOutcome.CLOSURE_STARTED) {
-          throw new IllegalStateException("event of case " + i + " was " + receipt.outcome());
+        List<IntakeReceipt> receipts = engine.receiveAll(events);
+        for (int k = 0; k < ready; k++) {
+          if (receipts.get(k).outcome() != EventOutcome.CLOSURE_STARTED) {
+            throw new IllegalStateException(
+                "event of case " + (i + k) + " was " + receipts.get(k).outcome());
+          }
         }
-        worker.wake();
-        worker.rethrow();
+        rethrow(failure);
+        i += ready;
       }
-      awaitNotices(timings, worker);
+      awaitNotices(timings, failure);
       CountingDataSource.Counts counts = counting.counts();
       beforeTeardown.run();
       Reference.reachabilityFence(engine);
       return new Phase(timings, counts);
     } finally {
-      worker.stop();
+      worker.stop(Duration.ofSeconds(60));
       executor.shutdownNow();
       executor.awaitTermination(30, TimeUnit.SECONDS);
       pool.close();
     }
   }
 
-  private void awaitNotices(ClosureTimings timings, Worker worker) throws InterruptedException {
+  private static void rethrow(AtomicReference<RuntimeException> failure) {
+    RuntimeException e = failure.get();
+    if (e != null) {
+      throw new IllegalStateException("the worker failed", e);
+    }
+  }
+
+  private void awaitNotices(ClosureTimings timings, AtomicReference<RuntimeException> failure)
+      throws InterruptedException {
     long seen = -1;
     long lastProgress = System.nanoTime();
     while (!timings.awaitAll(Duration.ofSeconds(1))) {
-      worker.rethrow();
+      rethrow(failure);
       long now = timings.noticedSoFar();
       if (now != seen) {
         seen = now;
@@ -223,55 +288,6 @@ public final class ClosureBench {
       } else if (System.nanoTime() - lastProgress > STALL.toNanos()) {
         throw new IllegalStateException(
             "no closure completed for " + STALL.toSeconds() + " s (" + now + " done)");
-      }
-    }
-  }
-
-  /** The worker thread: works what is due, sleeps until intake says there is more. */
-  private static final class Worker {
-    private final CloseoutEngine engine;
-    private final AtomicReference<RuntimeException> failure = new AtomicReference<>();
-    private volatile boolean running = true;
-    private final Thread thread;
-
-    Worker(CloseoutEngine engine) {
-      this.engine = engine;
-      this.thread = new Thread(this::loop, "bench-worker");
-      thread.setDaemon(true);
-    }
-
-    void start() {
-      thread.start();
-    }
-
-    void wake() {
-      LockSupport.unpark(thread);
-    }
-
-    void rethrow() {
-      RuntimeException e = failure.get();
-      if (e != null) {
-        throw new IllegalStateException("the worker failed", e);
-      }
-    }
-
-    void stop() throws InterruptedException {
-      running = false;
-      wake();
-      thread.join(TimeUnit.SECONDS.toMillis(60));
-    }
-
-    private void loop() {
-      while (running) {
-        try {
-          if (engine.runDue() == 0) {
-            // Intake wakes this thread at once; the timeout only covers retries coming due.
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
-          }
-        } catch (RuntimeException e) {
-          failure.set(e);
-          return;
-        }
       }
     }
   }

@@ -47,6 +47,28 @@ public final class ClosureTimings {
     sent.set(index - first, System.nanoTime());
   }
 
+  /**
+   * Closed loop: waits for one free slot, takes as many more as are free now (at most {@code most}
+   * in all), and stamps that many cases from {@code index} on as sent.
+   *
+   * @return how many cases were stamped
+   */
+  public int sendingReady(int index, int most) throws InterruptedException {
+    if (window == null) {
+      throw new IllegalStateException("only a closed loop has a window");
+    }
+    window.acquire();
+    int taken = 1;
+    while (taken < most && window.tryAcquire()) {
+      taken++;
+    }
+    long now = System.nanoTime();
+    for (int k = 0; k < taken; k++) {
+      sent.set(index + k - first, now);
+    }
+    return taken;
+  }
+
   /** A notice landed: the first one of a case of this range stamps it and frees its slot. */
   public void noticed(EscalationId escalation) {
     long now = System.nanoTime();
@@ -76,16 +98,37 @@ public final class ClosureTimings {
    * @param warmup cases left out at the start (the JIT, the pools and the caches warm up)
    */
   public Figures figures(int warmup) {
+    return figures(warmup, Duration.ZERO);
+  }
+
+  /**
+   * As {@link #figures(int)}, leaving out at least {@code warmup} cases and every case whose notice
+   * landed within {@code warmupTime} of the first send (the JIT compiles for the first seconds of a
+   * run, and on two cores it takes CPU from the pipeline and the database alike), but never more
+   * than half the cases: a run too short for its warm-up says so ({@link Figures#warmupCut}).
+   */
+  public Figures figures(int warmup, Duration warmupTime) {
     if (noticedSoFar() < count) {
       throw new IllegalStateException("not every case has its notice yet");
     }
-    int skip = Math.max(0, Math.min(warmup, count - 2));
+    long firstSend = Long.MAX_VALUE;
+    for (int i = 0; i < count; i++) {
+      firstSend = Math.min(firstSend, sent.get(i));
+    }
+    int warm = 0;
+    for (int i = 0; i < count; i++) {
+      if (noticed.get(i) - firstSend < warmupTime.toNanos()) {
+        warm++;
+      }
+    }
+    int wanted = Math.max(warmup, warm);
+    boolean cut = wanted > count / 2 && warm > warmup;
+    int skip = Math.max(0, Math.min(cut ? count / 2 : wanted, count - 2));
     long[] landed = new long[count];
     long[] latencies = new long[count - skip];
-    long firstSent = Long.MAX_VALUE;
+    long firstSent = firstSend;
     for (int i = 0; i < count; i++) {
       landed[i] = noticed.get(i);
-      firstSent = Math.min(firstSent, sent.get(i));
       if (i >= skip) {
         latencies[i - skip] = noticed.get(i) - sent.get(i);
       }
@@ -107,7 +150,8 @@ public final class ClosureTimings {
         perSecond,
         seconds,
         percentile(latencies, 50) / 1e6,
-        percentile(latencies, 99) / 1e6);
+        percentile(latencies, 99) / 1e6,
+        cut);
   }
 
   /** Nearest rank. */
@@ -120,6 +164,8 @@ public final class ClosureTimings {
    * @param closures cases run
    * @param measured cases counted after the warm-up
    * @param seconds the time the throughput was measured over
+   * @param warmupCut the warm-up time would have left fewer than half the cases: the figures
+   *     include part of the warm-up (run more cases)
    */
   public record Figures(
       int closures,
@@ -127,5 +173,6 @@ public final class ClosureTimings {
       double closuresPerSecond,
       double seconds,
       double p50Millis,
-      double p99Millis) {}
+      double p99Millis,
+      boolean warmupCut) {}
 }

@@ -60,35 +60,78 @@ public final class WriteCeiling {
   }
 
   /**
-   * @param writeSet statements by kind ({@code INSERT table}, {@code UPDATE table}) per closure
-   * @param transactions writing transactions per closure; a fraction when Closeout's group commits
-   *     share transactions between closures, reproduced by giving closures a whole number each that
-   *     averages to it (at least one)
+   * @param writeSet rows written per closure by kind ({@code INSERT table}, {@code UPDATE table}),
+   *     as PostgreSQL counted them; a fraction where a row serves many closures (the audit chain
+   *     head of a group commit) or few closures write it
+   * @param transactions writing transactions per closure; below one when Closeout's group commits
+   *     share a transaction between closures, above one when a closure needs several
    */
-  public record Plan(Map<String, Integer> writeSet, double transactions) {
-    /** Rounds a measured profile to whole rows and transactions per closure. */
-    public static Plan of(CountingDataSource.Counts counts, int closures) {
-      Map<String, Integer> rows = new TreeMap<>();
-      counts
-          .kinds()
-          .forEach(
-              (kind, n) -> {
-                if (kind.startsWith("INSERT ") || kind.startsWith("UPDATE ")) {
-                  int perClosure = (int) Math.round((double) n / closures);
-                  if (perClosure > 0) {
-                    rows.put(kind, perClosure);
-                  }
-                }
-              });
-      double transactions = Math.max(1, (double) counts.writeCommits() / closures);
-      return new Plan(Map.copyOf(rows), Math.round(transactions * 100) / 100.0);
+  public record Plan(Map<String, Double> writeSet, double transactions) {
+    public Plan {
+      writeSet = Map.copyOf(writeSet);
+      if (!(transactions > 0)) {
+        throw new IllegalArgumentException("transactions per closure must be positive");
+      }
     }
 
-    /** The whole number of transactions closure {@code index} gets: on average the plan's. */
+    /**
+     * The measured profile, per closure, to two decimals.
+     *
+     * @param rowsWritten rows by kind over the whole measured phase
+     * @param writeTransactions transactions that wrote, over the same phase
+     */
+    public static Plan of(Map<String, Long> rowsWritten, long writeTransactions, int closures) {
+      Map<String, Double> rows = new TreeMap<>();
+      rowsWritten.forEach(
+          (kind, n) -> {
+            double perClosure = Math.round(n * 100.0 / closures) / 100.0;
+            if (perClosure > 0) {
+              rows.put(kind, perClosure);
+            }
+          });
+      double transactions =
+          Math.max(0.01, Math.round(writeTransactions * 100.0 / closures) / 100.0);
+      return new Plan(rows, transactions);
+    }
+
+    /** How many of a kind closure {@code index} writes: whole numbers that average the plan's. */
+    int rowsOf(String kind, int index) {
+      return share(writeSet.getOrDefault(kind, 0.0), index);
+    }
+
+    /** Transactions of closure {@code index} when it has one or more of its own. */
     int transactionsOf(int index) {
-      long upTo = (long) Math.floor((index + 1) * transactions);
-      long before = (long) Math.floor(index * transactions);
-      return (int) Math.max(1, upTo - before);
+      return Math.max(1, share(transactions, index));
+    }
+
+    private static int share(double perClosure, int index) {
+      return (int)
+          (Math.floor((index + 1) * perClosure + 1e-9) - Math.floor(index * perClosure + 1e-9));
+    }
+
+    /**
+     * Closures {@code from .. to-1} cut into units of work, each a run of consecutive closures
+     * written in a number of transactions: one closure per unit when a closure has a transaction or
+     * more of its own, else as many closures per transaction as the plan's fraction says.
+     */
+    List<Unit> units(int from, int to) {
+      List<Unit> units = new ArrayList<>();
+      if (transactions >= 1) {
+        for (int i = from; i < to; i++) {
+          units.add(new Unit(i, i + 1, transactionsOf(i)));
+        }
+        return units;
+      }
+      int closures = to - from;
+      int groups = (int) Math.max(1, Math.round(closures * transactions));
+      for (int g = 0; g < groups; g++) {
+        int start = from + (int) ((long) closures * g / groups);
+        int end = from + (int) ((long) closures * (g + 1) / groups);
+        if (end > start) {
+          units.add(new Unit(start, end, 1));
+        }
+      }
+      return units;
     }
 
     /** Write kinds the ceiling has no model for (a table added since): left out, and said so. */
@@ -108,30 +151,33 @@ public final class WriteCeiling {
     }
   }
 
+  /** Closures {@code from .. to-1}, written in {@code transactions} transactions. */
+  record Unit(int from, int to, int transactions) {}
+
   /** Closures per second of the bare write set. */
   public double run(Plan plan, int closures, int parallelism) throws InterruptedException {
     try (IsolatedSchema schema = StoreSchemas.isolated(database.base(), "closeout_ceiling");
         HikariDataSource pool = database.pool("closeout-ceiling", schema.name(), parallelism)) {
       progress.printf(
-          "bench: ceiling, %d closures of %s in %.2f transactions each%n",
+          "bench: ceiling, %d closures of %s rows in %.2f transactions each%n",
           closures, plan.writeSet(), plan.transactions());
       Writer writer = new Writer(plan);
       int warmup = BenchSettings.warmupOf(closures);
-      writeAll(pool, writer, 0, warmup, parallelism);
+      writeAll(pool, writer, plan.units(0, warmup), parallelism);
       long start = System.nanoTime();
-      writeAll(pool, writer, warmup, closures, parallelism);
+      writeAll(pool, writer, plan.units(warmup, closures), parallelism);
       double seconds = (System.nanoTime() - start) / 1e9;
       return (closures - warmup) / seconds;
     }
   }
 
   private static void writeAll(
-      HikariDataSource pool, Writer writer, int from, int to, int parallelism)
+      HikariDataSource pool, Writer writer, List<Unit> units, int parallelism)
       throws InterruptedException {
-    if (from >= to) {
+    if (units.isEmpty()) {
       return;
     }
-    AtomicInteger next = new AtomicInteger(from);
+    AtomicInteger next = new AtomicInteger();
     ExecutorService threads = Executors.newFixedThreadPool(parallelism);
     try {
       List<Future<?>> running = new ArrayList<>();
@@ -141,8 +187,10 @@ public final class WriteCeiling {
                 () -> {
                   try (Connection connection = pool.getConnection()) {
                     connection.setAutoCommit(false);
-                    for (int i = next.getAndIncrement(); i < to; i = next.getAndIncrement()) {
-                      writer.write(connection, i);
+                    for (int u = next.getAndIncrement();
+                        u < units.size();
+                        u = next.getAndIncrement()) {
+                      writer.write(connection, units.get(u));
                     }
                   }
                   return null;
@@ -205,9 +253,17 @@ public final class WriteCeiling {
           "UPDATE audit_head SET sequence = sequence + 1, hash = ? WHERE id = 1");
     }
 
-    void write(Connection connection, int index) throws SQLException {
-      List<Row> rows = rows(index);
-      int transactions = Math.min(plan.transactionsOf(index), rows.size());
+    /** The unit's rows, inserts before updates and table by table, cut into its transactions. */
+    void write(Connection connection, Unit unit) throws SQLException {
+      List<Row> rows = new ArrayList<>();
+      for (int i = unit.from(); i < unit.to(); i++) {
+        rows.addAll(rows(i));
+      }
+      List<String> order = new ArrayList<>();
+      INSERT_ORDER.forEach(table -> order.add("INSERT " + table));
+      UPDATE_ORDER.forEach(table -> order.add("UPDATE " + table));
+      rows.sort(java.util.Comparator.comparingInt(row -> order.indexOf(row.kind())));
+      int transactions = Math.max(1, Math.min(unit.transactions(), rows.size()));
       int from = 0;
       for (int t = 0; t < transactions; t++) {
         int to = (int) ((long) rows.size() * (t + 1) / transactions);
@@ -250,7 +306,7 @@ public final class WriteCeiling {
       Step[] steps = Step.values();
       List<Row> rows = new ArrayList<>();
       for (String table : INSERT_ORDER) {
-        int n = plan.writeSet().getOrDefault("INSERT " + table, 0);
+        int n = plan.rowsOf("INSERT " + table, index);
         for (int k = 0; k < n; k++) {
           switch (table) {
             case "inbox" ->
@@ -316,7 +372,7 @@ public final class WriteCeiling {
         }
       }
       for (String table : UPDATE_ORDER) {
-        int n = plan.writeSet().getOrDefault("UPDATE " + table, 0);
+        int n = plan.rowsOf("UPDATE " + table, index);
         for (int k = 0; k < n; k++) {
           switch (table) {
             case "closures" ->

@@ -32,7 +32,8 @@ final class BenchCommand implements CliCommand {
   @Override
   public String usage() {
     return "bench [--cases N] [--store embedded|postgres] [--target-latency-ms L]"
-        + " [--parallelism P] [--batch-size B] [--window W] [--half-rate-seconds S] [--no-peer]"
+        + " [--parallelism P] [--batch-size B] [--workers T] [--window W] [--half-rate-seconds S]"
+        + " [--warmup-seconds S] [--peer-cases M] [--no-peer]"
         + " [--json]";
   }
 
@@ -54,8 +55,11 @@ final class BenchCommand implements CliCommand {
                 "--target-latency-ms",
                 "--parallelism",
                 "--batch-size",
+                "--workers",
                 "--window",
-                "--half-rate-seconds"));
+                "--half-rate-seconds",
+                "--warmup-seconds",
+                "--peer-cases"));
     arguments.expectPositionals(0, "nothing");
     long cases = arguments.longOption("--cases", BenchSettings.DEFAULT_CASES, 1);
     if (cases > 1_000_000) {
@@ -68,9 +72,22 @@ final class BenchCommand implements CliCommand {
     long latency = arguments.longOption("--target-latency-ms", 0, 0);
     long parallelism = arguments.longOption("--parallelism", BenchSettings.DEFAULT_PARALLELISM, 1);
     long batch = arguments.longOption("--batch-size", BenchSettings.DEFAULT_BATCH_SIZE, 1);
-    long window = arguments.longOption("--window", BenchSettings.defaultWindow((int) batch), 1);
+    long workers = arguments.longOption("--workers", BenchSettings.DEFAULT_WORKERS, 1);
+    if (workers > 64) {
+      throw new UsageException("--workers must be at most 64");
+    }
+    long window =
+        arguments.longOption(
+            "--window", BenchSettings.defaultWindow((int) batch, (int) workers), 1);
     long halfRate =
         arguments.longOption("--half-rate-seconds", BenchSettings.DEFAULT_HALF_RATE_SECONDS, 1);
+    long warmupSeconds =
+        arguments.longOption("--warmup-seconds", BenchSettings.DEFAULT_WARMUP_SECONDS, 0);
+    long peerCases =
+        arguments.longOption("--peer-cases", Math.min(cases, BenchSettings.DEFAULT_PEER_CASES), 1);
+    if (warmupSeconds > 3_600 || peerCases > 1_000_000) {
+      throw new UsageException("an option is out of range");
+    }
     if (latency > 10_000 || parallelism > 1_024 || batch > 10_000 || window > 100_000) {
       throw new UsageException("an option is out of range");
     }
@@ -81,7 +98,10 @@ final class BenchCommand implements CliCommand {
             (int) parallelism,
             (int) batch,
             (int) window,
-            (int) Math.min(halfRate, 3_600)),
+            (int) Math.min(halfRate, 3_600),
+            (int) workers,
+            (int) warmupSeconds,
+            (int) peerCases),
         store,
         arguments.flag("--json"),
         !arguments.flag("--no-peer"));

@@ -25,7 +25,6 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.scheduling.TaskScheduler;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 
 /** Assembles the Spring-free engine from its ports; the only place the service is wired. */
@@ -148,17 +147,6 @@ public class CloseoutConfiguration {
     return new CloudEventJsonReader();
   }
 
-  /** One thread: a worker polls, it does not fan out; other instances add parallelism. */
-  @Bean
-  TaskScheduler closeoutWorkerScheduler() {
-    ThreadPoolTaskScheduler scheduler = new ThreadPoolTaskScheduler();
-    scheduler.setPoolSize(1);
-    scheduler.setThreadNamePrefix("closeout-worker-");
-    scheduler.setWaitForTasksToCompleteOnShutdown(true);
-    scheduler.setAwaitTerminationSeconds(30);
-    return scheduler;
-  }
-
   @Bean
   FilterRegistrationBean<OperatorAccessFilter> operatorAccessFilter(ApiProperties api) {
     FilterRegistrationBean<OperatorAccessFilter> registration =
@@ -187,8 +175,7 @@ public class CloseoutConfiguration {
   }
 
   @Bean
-  WorkerLoop workerLoop(
-      CloseoutEngine engine, TaskScheduler closeoutWorkerScheduler, WorkerProperties worker) {
-    return new WorkerLoop(engine, closeoutWorkerScheduler, worker);
+  WorkerLoop workerLoop(CloseoutEngine engine, WorkerProperties worker) {
+    return new WorkerLoop(engine, worker);
   }
 }

@@ -1,30 +1,39 @@
 package com.closeout.config;
 
 import com.closeout.propagation.CloseoutEngine;
-import java.util.concurrent.ScheduledFuture;
+import com.closeout.propagation.WorkerThreads;
+import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
-import org.springframework.scheduling.TaskScheduler;
 
 /**
  * The background worker of {@code serve}: gives back what this worker id held before a restart,
- * then works every due closure, pausing {@code closeout.worker.poll-interval} between polls. A
- * failed poll is logged and the next one runs as usual: one bad closure never stops the others.
+ * then runs {@link WorkerThreads}: due closures are worked as soon as intake takes them in, and
+ * every {@code closeout.worker.poll-interval} otherwise (retries coming due). A failed poll is
+ * logged and the next one runs as usual: one bad closure never stops the others.
  */
 public class WorkerLoop implements SmartLifecycle {
 
   private static final Logger log = LoggerFactory.getLogger(WorkerLoop.class);
 
-  private final CloseoutEngine engine;
-  private final TaskScheduler scheduler;
-  private final WorkerProperties properties;
-  private volatile ScheduledFuture<?> polling;
+  /** How long stopping waits for a thread to finish the batch it is working. */
+  private static final Duration STOP_GRACE = Duration.ofSeconds(30);
 
-  public WorkerLoop(CloseoutEngine engine, TaskScheduler scheduler, WorkerProperties properties) {
+  private final CloseoutEngine engine;
+  private final WorkerProperties properties;
+  private final WorkerThreads threads;
+
+  public WorkerLoop(CloseoutEngine engine, WorkerProperties properties) {
     this.engine = engine;
-    this.scheduler = scheduler;
     this.properties = properties;
+    this.threads =
+        new WorkerThreads(
+            engine,
+            properties.threads(),
+            properties.pollInterval(),
+            "closeout-worker",
+            e -> log.error("Worker {} poll failed; polling goes on", properties.workerId(), e));
   }
 
   /** {@code closeout.worker.enabled}: whether the worker starts with the application. */
@@ -33,10 +42,10 @@ public class WorkerLoop implements SmartLifecycle {
     return properties.enabled();
   }
 
-  /** Starts polling; the demo calls it itself once its campaign has run. */
+  /** Starts the threads; the demo calls it itself once its campaign has run. */
   @Override
   public synchronized void start() {
-    if (polling != null) {
+    if (threads.isRunning()) {
       return;
     }
     try {
@@ -48,34 +57,29 @@ public class WorkerLoop implements SmartLifecycle {
       // Expired leases are released by the regular polls, so the worker can still start.
       log.error("Worker {} could not recover after restart", workerId(), e);
     }
-    polling = scheduler.scheduleWithFixedDelay(this::pollOnce, properties.pollInterval());
-    log.info("Worker {} polling every {}", workerId(), properties.pollInterval());
-  }
-
-  /** One poll: works what is due now. Never throws, so the schedule never ends. */
-  void pollOnce() {
-    try {
-      int worked = engine.runDue();
-      if (worked > 0) {
-        log.debug("Worker {} worked {} closures", workerId(), worked);
-      }
-    } catch (RuntimeException e) {
-      log.error("Worker {} poll failed; polling goes on", workerId(), e);
-    }
+    threads.start();
+    log.info(
+        "Worker {}: {} threads, woken by intake, polling every {}",
+        workerId(),
+        properties.threads(),
+        properties.pollInterval());
   }
 
   @Override
   public synchronized void stop() {
-    if (polling != null) {
+    try {
       // Not interrupting: a step in flight finishes and commits its progress.
-      polling.cancel(false);
-      polling = null;
+      if (!threads.stop(STOP_GRACE)) {
+        log.warn("Worker {} still had a batch in flight when it stopped", workerId());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 
   @Override
   public boolean isRunning() {
-    return polling != null;
+    return threads.isRunning();
   }
 
   private String workerId() {

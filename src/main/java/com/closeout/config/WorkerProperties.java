@@ -12,19 +12,26 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param pollInterval pause between two polls of the due closures
  * @param workerId the lease owner this instance writes; unique per running process
  * @param parallelism closures of one claimed batch worked at once, so slow targets overlap
+ * @param threads worker threads, each claiming batches of its own: while one commits, another's
+ *     target calls run, and the store works on more than one connection
  */
 @ConfigurationProperties("closeout.worker")
 public record WorkerProperties(
-    Boolean enabled, Duration pollInterval, String workerId, Integer parallelism) {
+    Boolean enabled, Duration pollInterval, String workerId, Integer parallelism, Integer threads) {
 
   public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(1);
   public static final int DEFAULT_PARALLELISM = 8;
+  public static final int DEFAULT_THREADS = 2;
 
   public WorkerProperties {
     enabled = enabled == null || enabled;
     pollInterval = pollInterval == null ? DEFAULT_POLL_INTERVAL : pollInterval;
     workerId = workerId == null || workerId.isBlank() ? defaultWorkerId() : workerId.strip();
     parallelism = parallelism == null ? DEFAULT_PARALLELISM : parallelism;
+    threads = threads == null ? DEFAULT_THREADS : threads;
+    if (threads < 1) {
+      throw new IllegalArgumentException("closeout.worker.threads must be at least 1");
+    }
     if (parallelism < 1) {
       throw new IllegalArgumentException("closeout.worker.parallelism must be at least 1");
     }

@@ -15,9 +15,14 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Takes one delivered event: the first two rows of SPEC §4 (same event id already accepted; a
- * closure already exists for the escalation and version) and the start of a closure, in one
- * transaction. Everything that needs the source record happens in the worker.
+ * Takes delivered events: the first two rows of SPEC §4 (same event id already accepted; a closure
+ * already exists for the escalation and version) and the start of a closure. Everything that needs
+ * the source record happens in the worker.
+ *
+ * <p>A group of deliveries is taken in one transaction with one statement per table, and ends
+ * exactly as if its events had been taken one after another in the order given: a repeated event id
+ * within the group is a redelivery, a second event for the same version joins the first one's
+ * closure.
  */
 public final class EventIntake {
   private final Inbox inbox;
@@ -40,7 +45,18 @@ public final class EventIntake {
   }
 
   public IntakeReceipt receive(IncomingEvent event) {
-    return transactions.inTransaction(() -> accept(event));
+    return receiveAll(List.of(event)).get(0);
+  }
+
+  /**
+   * All of the group or nothing: one receipt per event, in order, or an exception with nothing
+   * stored (the sender delivers again; intake is idempotent).
+   */
+  public List<IntakeReceipt> receiveAll(List<IncomingEvent> events) {
+    if (events.isEmpty()) {
+      return List.of();
+    }
+    return transactions.inTransaction(() -> acceptAll(List.copyOf(events)));
   }
 
   /**
@@ -48,61 +64,80 @@ public final class EventIntake {
    * so taking it after the inbox and closure rows keeps one lock order with the worker (which also
    * appends at the end of its transactions) and no deadlock between them.
    */
-  private IntakeReceipt accept(IncomingEvent event) {
-    String eventId = event.id().value();
-    Optional<DispositionEvent> finalized = event.finalizedEvent();
-    String escalation = finalized.map(e -> e.escalationId().value()).orElse(event.subject());
-    Integer version = finalized.map(DispositionEvent::dispositionVersion).orElse(null);
-    List<AuditRecord> entries = new ArrayList<>();
-    IntakeReceipt receipt;
-    boolean fresh =
-        inbox.accept(
-            new InboxEntry(
-                eventId,
-                event.type(),
-                escalation,
-                version,
-                clock.instant(),
-                finalized.isPresent() ? EventOutcome.CLOSURE_STARTED : EventOutcome.IGNORED,
-                null));
-    if (!fresh) {
-      entries.add(
-          AuditRecord.of(eventId, escalation, version, AuditAction.DUPLICATE)
-              .detail("event id already accepted"));
-      receipt = IntakeReceipt.redelivered(eventId);
-    } else {
-      entries.add(
-          AuditRecord.of(eventId, escalation, version, AuditAction.RECEIVED).detail(event.type()));
-      receipt = start(event, finalized, eventId, escalation, version, entries);
+  private List<IntakeReceipt> acceptAll(List<IncomingEvent> events) {
+    List<InboxEntry> entries = new ArrayList<>(events.size());
+    for (IncomingEvent event : events) {
+      entries.add(inboxEntry(event));
     }
-    audit.appendAll(entries);
-    return receipt;
-  }
+    List<Boolean> fresh = inbox.acceptAll(entries);
 
-  private IntakeReceipt start(
-      IncomingEvent event,
-      Optional<DispositionEvent> finalized,
-      String eventId,
-      String escalation,
-      Integer version,
-      List<AuditRecord> entries) {
-    if (finalized.isEmpty()) {
-      entries.add(
-          AuditRecord.of(eventId, escalation, null, AuditAction.IGNORED)
-              .detail("type " + event.type() + " starts no work"));
-      return IntakeReceipt.of(eventId, EventOutcome.IGNORED, null);
+    List<NewClosure> wanted = new ArrayList<>();
+    for (int i = 0; i < events.size(); i++) {
+      if (fresh.get(i)) {
+        events
+            .get(i)
+            .finalizedEvent()
+            .ifPresent(e -> wanted.add(new NewClosure(e, clock.instant())));
+      }
     }
-    Optional<Closure> started =
-        closures.insertIfAbsent(new NewClosure(finalized.get(), clock.instant()));
-    if (started.isEmpty()) {
+    List<Optional<Closure>> started = closures.insertAllIfAbsent(wanted);
+
+    List<IntakeReceipt> receipts = new ArrayList<>(events.size());
+    List<InboxSettlement> settlements = new ArrayList<>(wanted.size());
+    List<AuditRecord> trail = new ArrayList<>(events.size() * 2);
+    int next = 0;
+    for (int i = 0; i < events.size(); i++) {
+      IncomingEvent event = events.get(i);
+      InboxEntry entry = entries.get(i);
+      String eventId = entry.eventId();
+      String escalation = entry.escalationId();
+      Integer version = entry.dispositionVersion();
+      if (!fresh.get(i)) {
+        trail.add(
+            AuditRecord.of(eventId, escalation, version, AuditAction.DUPLICATE)
+                .detail("event id already accepted"));
+        receipts.add(IntakeReceipt.redelivered(eventId));
+        continue;
+      }
+      trail.add(
+          AuditRecord.of(eventId, escalation, version, AuditAction.RECEIVED).detail(event.type()));
+      Optional<DispositionEvent> finalized = event.finalizedEvent();
+      if (finalized.isEmpty()) {
+        trail.add(
+            AuditRecord.of(eventId, escalation, null, AuditAction.IGNORED)
+                .detail("type " + event.type() + " starts no work"));
+        receipts.add(IntakeReceipt.of(eventId, EventOutcome.IGNORED, null));
+        continue;
+      }
+      Optional<Closure> closure = started.get(next++);
+      if (closure.isPresent()) {
+        settlements.add(
+            new InboxSettlement(eventId, EventOutcome.CLOSURE_STARTED, closure.get().id()));
+        receipts.add(IntakeReceipt.of(eventId, EventOutcome.CLOSURE_STARTED, closure.get().id()));
+        continue;
+      }
+      // Rare: a re-emission. The closure may be older or started earlier in this group.
       Long existing = closures.find(finalized.get().closureKey()).map(Closure::id).orElse(null);
-      inbox.settle(eventId, EventOutcome.DUPLICATE, existing);
-      entries.add(
+      settlements.add(new InboxSettlement(eventId, EventOutcome.DUPLICATE, existing));
+      trail.add(
           AuditRecord.of(eventId, escalation, version, AuditAction.DUPLICATE)
               .detail("closure for this version already exists; it goes on as it is"));
-      return IntakeReceipt.of(eventId, EventOutcome.DUPLICATE, existing);
+      receipts.add(IntakeReceipt.of(eventId, EventOutcome.DUPLICATE, existing));
     }
-    inbox.settle(eventId, EventOutcome.CLOSURE_STARTED, started.get().id());
-    return IntakeReceipt.of(eventId, EventOutcome.CLOSURE_STARTED, started.get().id());
+    inbox.settleAll(settlements);
+    audit.appendAll(trail);
+    return receipts;
+  }
+
+  private InboxEntry inboxEntry(IncomingEvent event) {
+    Optional<DispositionEvent> finalized = event.finalizedEvent();
+    return new InboxEntry(
+        event.id().value(),
+        event.type(),
+        finalized.map(e -> e.escalationId().value()).orElse(event.subject()),
+        finalized.map(DispositionEvent::dispositionVersion).orElse(null),
+        clock.instant(),
+        finalized.isPresent() ? EventOutcome.CLOSURE_STARTED : EventOutcome.IGNORED,
+        null);
   }
 }

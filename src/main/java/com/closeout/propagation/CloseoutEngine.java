@@ -3,16 +3,20 @@ package com.closeout.propagation;
 import com.closeout.domain.ClosureKey;
 import com.closeout.domain.ClosureStatus;
 import com.closeout.domain.EscalationId;
+import com.closeout.domain.EventOutcome;
 import com.closeout.followup.Resolution;
 import com.closeout.followup.ResolutionOutcome;
 import com.closeout.intake.EventIntake;
+import com.closeout.intake.GroupCommitIntake;
 import com.closeout.intake.IncomingEvent;
 import com.closeout.intake.IntakeReceipt;
 import com.closeout.targets.TargetPorts;
 import com.closeout.verification.SourceVerifier;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.random.RandomGenerator;
 
@@ -26,9 +30,11 @@ public final class CloseoutEngine {
   private final Clock clock;
   private final String workerId;
   private final EventIntake intake;
+  private final GroupCommitIntake groupedIntake;
   private final ClosureWorker worker;
   private final RevertService reverts;
   private final FollowUpResolver resolver;
+  private final List<Runnable> workArrived = new CopyOnWriteArrayList<>();
 
   public CloseoutEngine(
       TargetPorts ports,
@@ -67,6 +73,7 @@ public final class CloseoutEngine {
                 closures.find(key).map(c -> c.status() == ClosureStatus.COMPLETED).orElse(false));
     this.intake =
         new EventIntake(stores.inbox(), closures, stores.audit(), stores.transactions(), clock);
+    this.groupedIntake = new GroupCommitIntake(intake, settings.batchSize());
     this.worker =
         new ClosureWorker(
             stores,
@@ -88,9 +95,42 @@ public final class CloseoutEngine {
         new FollowUpResolver(stores.followUps(), closures, stores.transactions(), auditor, clock);
   }
 
-  /** Intake of one delivered, well-formed event (SPEC §4 rows 1-2; the rest runs in the worker). */
+  /**
+   * Intake of one delivered, well-formed event (SPEC §4 rows 1-2; the rest runs in the worker).
+   * Deliveries received concurrently share one transaction ({@link GroupCommitIntake}).
+   */
   public IntakeReceipt receive(IncomingEvent event) {
-    return intake.receive(event);
+    IntakeReceipt receipt = groupedIntake.receive(event);
+    if (receipt.outcome() == EventOutcome.CLOSURE_STARTED) {
+      announceWork();
+    }
+    return receipt;
+  }
+
+  /**
+   * Intake of a group of deliveries (a batch from one sender) in one transaction: one receipt per
+   * event, in order, the same as receiving them one after another; or an exception with nothing
+   * stored.
+   */
+  public List<IntakeReceipt> receiveAll(List<IncomingEvent> events) {
+    List<IntakeReceipt> receipts = intake.receiveAll(events);
+    if (receipts.stream().anyMatch(r -> r.outcome() == EventOutcome.CLOSURE_STARTED)) {
+      announceWork();
+    }
+    return receipts;
+  }
+
+  /**
+   * {@code listener} runs (on the caller's thread, so it must be quick) whenever a closure may have
+   * become due: intake started one, or a follow-up was resolved. {@link WorkerThreads} wakes on it
+   * instead of waiting for its next poll.
+   */
+  public void whenWorkArrives(Runnable listener) {
+    workArrived.add(listener);
+  }
+
+  private void announceWork() {
+    workArrived.forEach(Runnable::run);
   }
 
   /** Works every closure due now until none is due; returns how many claims were worked. */
@@ -112,6 +152,8 @@ public final class CloseoutEngine {
   }
 
   public ResolutionOutcome resolveFollowUp(long followUpId, Resolution resolution, String comment) {
-    return resolver.resolve(followUpId, resolution, comment);
+    ResolutionOutcome outcome = resolver.resolve(followUpId, resolution, comment);
+    announceWork();
+    return outcome;
   }
 }

@@ -23,7 +23,16 @@ public interface ClosureStore {
    * Starts a closure in PENDING with six PENDING steps, due at once; empty when one already exists
    * for the same (escalation, version).
    */
-  Optional<Closure> insertIfAbsent(NewClosure closure);
+  default Optional<Closure> insertIfAbsent(NewClosure closure) {
+    return insertAllIfAbsent(List.of(closure)).get(0);
+  }
+
+  /**
+   * Starts closures for a group of accepted events in order: one answer per entry, empty where a
+   * closure already existed for its (escalation, version), from before this call or from an earlier
+   * entry of this group.
+   */
+  List<Optional<Closure>> insertAllIfAbsent(List<NewClosure> closures);
 
   Optional<Closure> find(long closureId);
 
@@ -52,6 +61,13 @@ public interface ClosureStore {
 
   /** Applies a guarded change and returns the new row. */
   Closure change(Closure closure, ClosureChange change);
+
+  /**
+   * Applies one guarded change to many closures in one round trip (a group commit's last write); if
+   * any of them moved meanwhile, throws {@link ConcurrentClosureChangeException} and the caller's
+   * transaction must not commit.
+   */
+  void changeAll(List<Closure> closures, ClosureChange change);
 
   /** A restarted worker gives back what it held when it died: RUNNING closures become PENDING. */
   int releaseLeasesOf(String owner, Instant now);

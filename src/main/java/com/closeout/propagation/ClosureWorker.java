@@ -1,10 +1,10 @@
 package com.closeout.propagation;
 
 import com.closeout.audit.AuditAction;
-import com.closeout.audit.AuditEntry;
 import com.closeout.audit.AuditRecord;
 import com.closeout.audit.AuditTrail;
 import com.closeout.audit.CompletionRecords;
+import com.closeout.domain.ClosureKey;
 import com.closeout.domain.ClosureStatus;
 import com.closeout.domain.EventOutcome;
 import com.closeout.domain.FollowUpReason;
@@ -25,6 +25,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -147,7 +148,7 @@ public final class ClosureWorker {
         continue;
       }
       if (step == Step.COMPLETION_RECORD) {
-        group("completion records", due, each(this::recordCompletion), step);
+        group("completion records", due, this::recordCompletions, step);
         continue;
       }
       runStep(step, due);
@@ -156,12 +157,13 @@ public final class ClosureWorker {
     group(
         "completion",
         finished,
-        each(
-            run -> {
-              closures.change(
-                  run.closure, ClosureChange.to(ClosureStatus.COMPLETED, clock.instant()));
-              auditor.append(ClosureAuditor.record(run.closure, AuditAction.COMPLETED));
-            }),
+        completed -> {
+          closures.changeAll(
+              completed.stream().map(run -> run.closure).toList(),
+              ClosureChange.to(ClosureStatus.COMPLETED, clock.instant()));
+          completed.forEach(
+              run -> auditor.append(ClosureAuditor.record(run.closure, AuditAction.COMPLETED)));
+        },
         null);
   }
 
@@ -360,37 +362,46 @@ public final class ClosureWorker {
 
   /**
    * The completion trace lives in Closeout's own store: written, marked done and audited in the
-   * same transaction, so a crash cannot separate them.
+   * same transaction, so a crash cannot separate them. The trail names the audit entries committed
+   * so far (the source event through the notice); one read and one batch serve the whole group.
    */
-  private void recordCompletion(ClosureRun run) {
-    Closure closure = run.closure;
-    boolean written =
-        completions.insert(
-            closure.id(),
-            closure.key(),
-            closure.eventId().value(),
-            trailOf(closure),
-            clock.instant());
-    StepStatus status = written ? StepStatus.DONE : StepStatus.SKIPPED_ALREADY_DONE;
-    run.steps.put(
-        Step.COMPLETION_RECORD,
-        closures.finishStep(
-            run.steps.get(Step.COMPLETION_RECORD), status, List.of(), clock.instant()));
-    AuditRecord entry =
-        ClosureAuditor.record(closure, written ? AuditAction.STEP_DONE : AuditAction.STEP_SKIPPED)
-            .target(TargetSystem.AUDIT, "completion-record:" + closure.id())
-            .detail(Step.COMPLETION_RECORD.name());
-    auditor.append(written ? entry : entry.skipped());
-    run.progressed = true;
-  }
-
-  /** Audit sequences of this closure's trail so far: the source event through every update. */
-  private List<Long> trailOf(Closure closure) {
-    Integer version = closure.key().dispositionVersion();
-    return audit.forEscalation(closure.key().escalationId().value()).stream()
-        .filter(e -> version.equals(e.dispositionVersion()))
-        .map(AuditEntry::sequence)
-        .toList();
+  private void recordCompletions(List<ClosureRun> runs) {
+    Instant now = clock.instant();
+    Map<ClosureKey, List<Long>> trails =
+        audit.trails(runs.stream().map(run -> run.closure.key()).toList());
+    List<Boolean> written =
+        completions.insertAll(
+            runs.stream()
+                .map(
+                    run ->
+                        new CompletionRecords.CompletionRecord(
+                            run.closure.id(),
+                            run.closure.key(),
+                            run.closure.eventId().value(),
+                            trails.get(run.closure.key()),
+                            now))
+                .toList());
+    List<ClosureStore.StepFinish> finishes = new ArrayList<>(runs.size());
+    for (int i = 0; i < runs.size(); i++) {
+      finishes.add(
+          new ClosureStore.StepFinish(
+              runs.get(i).steps.get(Step.COMPLETION_RECORD),
+              written.get(i) ? StepStatus.DONE : StepStatus.SKIPPED_ALREADY_DONE,
+              List.of()));
+    }
+    List<StepProgress> finished = closures.finishSteps(finishes, now);
+    for (int i = 0; i < runs.size(); i++) {
+      ClosureRun run = runs.get(i);
+      Closure closure = run.closure;
+      run.steps.put(Step.COMPLETION_RECORD, finished.get(i));
+      AuditRecord entry =
+          ClosureAuditor.record(
+                  closure, written.get(i) ? AuditAction.STEP_DONE : AuditAction.STEP_SKIPPED)
+              .target(TargetSystem.AUDIT, "completion-record:" + closure.id())
+              .detail(Step.COMPLETION_RECORD.name());
+      auditor.append(written.get(i) ? entry : entry.skipped());
+      run.progressed = true;
+    }
   }
 
   private List<TargetSystem> targetsUpdated(ClosureRun run) {

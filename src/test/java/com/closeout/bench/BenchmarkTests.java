@@ -27,7 +27,7 @@ class BenchmarkTests {
                   "test",
                   Optional.empty(),
                   new PrintStream(progress, true, StandardCharsets.UTF_8))
-              .run(new BenchSettings(40, 0, 4, 8, 16, 1));
+              .run(new BenchSettings(40, 0, 4, 8, 16, 1, 2, 0, 40));
     }
 
     CloseoutRun closeout = report.closeout();
@@ -44,7 +44,10 @@ class BenchmarkTests {
     assertThat(closeout.heapAfterGcMiB()).isPositive();
     assertThat(report.ceilingClosuresPerSecond()).isPositive();
     assertThat(report.ceilingPlan().writeSet())
-        .containsKeys("INSERT inbox", "INSERT closures", "INSERT audit_entries");
+        .containsKeys(
+            "INSERT inbox", "INSERT closures", "INSERT audit_entries", "UPDATE audit_head");
+    assertThat(report.ceilingPlan().writeSet().get("INSERT closures")).isEqualTo(1.0);
+    assertThat(report.ceilingPlan().writeSet().get("INSERT closure_steps")).isEqualTo(6.0);
     assertThat(report.ceilingPlan().unmodelled()).isEmpty();
 
     JsonNode json = JsonMapper.builder().build().readTree(report.toJson());
@@ -98,21 +101,71 @@ class BenchmarkTests {
   }
 
   @Test
-  void ceilingPlanRoundsTheMeasuredWriteSetPerClosure() {
-    CountingDataSource.Counts counts =
-        new CountingDataSource.Counts(
-            500,
-            300,
-            40,
+  void ceilingPlanKeepsTheMeasuredWriteSetPerClosureToTwoDecimals() {
+    WriteCeiling.Plan plan =
+        WriteCeiling.Plan.of(
+            Map.of(
+                "INSERT inbox",
+                10L,
+                "UPDATE closures",
+                24L,
+                "UPDATE audit_head",
+                3L,
+                "INSERT x",
+                10L),
             30,
-            Map.of("INSERT inbox", 10L, "UPDATE closures", 24L, "SELECT", 200L, "INSERT x", 10L));
-
-    WriteCeiling.Plan plan = WriteCeiling.Plan.of(counts, 10);
+            10);
 
     assertThat(plan.writeSet())
         .containsExactlyInAnyOrderEntriesOf(
-            Map.of("INSERT inbox", 1, "UPDATE closures", 2, "INSERT x", 1));
+            Map.of(
+                "INSERT inbox",
+                1.0,
+                "UPDATE closures",
+                2.4,
+                "UPDATE audit_head",
+                0.3,
+                "INSERT x",
+                1.0));
     assertThat(plan.transactions()).isEqualTo(3.0);
     assertThat(plan.unmodelled()).containsExactly("INSERT x");
+  }
+
+  @Test
+  void ceilingClosuresShareOutFractionalRowsInWholeRows() {
+    WriteCeiling.Plan plan = new WriteCeiling.Plan(Map.of("UPDATE audit_head", 0.25), 1);
+
+    int total = 0;
+    for (int i = 0; i < 100; i++) {
+      int rows = plan.rowsOf("UPDATE audit_head", i);
+      assertThat(rows).isBetween(0, 1);
+      total += rows;
+    }
+    assertThat(total).isEqualTo(25);
+    assertThat(plan.rowsOf("INSERT inbox", 7)).isZero();
+  }
+
+  @Test
+  void ceilingGroupsClosuresIntoSharedTransactionsWhenTheyHadLessThanOneEach() {
+    WriteCeiling.Plan plan = new WriteCeiling.Plan(Map.of(), 0.25);
+
+    List<WriteCeiling.Unit> units = plan.units(10, 110);
+
+    assertThat(units).hasSize(25);
+    assertThat(units).allSatisfy(unit -> assertThat(unit.transactions()).isEqualTo(1));
+    assertThat(units.get(0).from()).isEqualTo(10);
+    assertThat(units.get(units.size() - 1).to()).isEqualTo(110);
+    for (int u = 1; u < units.size(); u++) {
+      assertThat(units.get(u).from()).isEqualTo(units.get(u - 1).to());
+    }
+  }
+
+  @Test
+  void ceilingGivesEachClosureItsOwnTransactionsWhenItHadOneOrMore() {
+    WriteCeiling.Plan plan = new WriteCeiling.Plan(Map.of(), 1.5);
+
+    assertThat(plan.units(0, 4))
+        .extracting(WriteCeiling.Unit::transactions)
+        .containsExactly(1, 2, 1, 2);
   }
 }

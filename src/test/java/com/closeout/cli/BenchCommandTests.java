@@ -23,8 +23,11 @@ class BenchCommandTests {
                 0,
                 BenchSettings.DEFAULT_PARALLELISM,
                 BenchSettings.DEFAULT_BATCH_SIZE,
-                2 * BenchSettings.DEFAULT_BATCH_SIZE,
-                BenchSettings.DEFAULT_HALF_RATE_SECONDS));
+                2 * BenchSettings.DEFAULT_BATCH_SIZE * BenchSettings.DEFAULT_WORKERS,
+                BenchSettings.DEFAULT_HALF_RATE_SECONDS,
+                BenchSettings.DEFAULT_WORKERS,
+                BenchSettings.DEFAULT_WARMUP_SECONDS,
+                BenchSettings.DEFAULT_PEER_CASES));
   }
 
   @Test
@@ -43,12 +46,18 @@ class BenchCommandTests {
                 "--batch-size",
                 "64",
                 "--window=256",
+                "--workers",
+                "3",
+                "--warmup-seconds",
+                "4",
+                "--peer-cases",
+                "50",
                 "--half-rate-seconds",
                 "3",
                 "--json",
                 "--no-peer"));
 
-    assertThat(options.settings()).isEqualTo(new BenchSettings(100, 5, 16, 64, 256, 3));
+    assertThat(options.settings()).isEqualTo(new BenchSettings(100, 5, 16, 64, 256, 3, 3, 4, 50));
     assertThat(options.store()).isEqualTo("postgres");
     assertThat(options.json()).isTrue();
     assertThat(options.peer()).isFalse();

@@ -10,27 +10,15 @@ import static org.mockito.Mockito.when;
 import com.closeout.propagation.CloseoutEngine;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 
 class WorkerLoopTests {
 
   private final CloseoutEngine engine = mock(CloseoutEngine.class);
-  private final ThreadPoolTaskScheduler scheduler = new ThreadPoolTaskScheduler();
-
-  WorkerLoopTests() {
-    scheduler.initialize();
-  }
-
-  @AfterEach
-  void stopScheduler() {
-    scheduler.shutdown();
-  }
 
   private WorkerLoop loop(boolean enabled) {
     return new WorkerLoop(
-        engine, scheduler, new WorkerProperties(enabled, Duration.ofMillis(10), "test-worker", 1));
+        engine, new WorkerProperties(enabled, Duration.ofMillis(10), "test-worker", 1, 1));
   }
 
   @Test

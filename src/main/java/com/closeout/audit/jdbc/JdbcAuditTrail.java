@@ -8,6 +8,8 @@ import com.closeout.audit.AuditAction;
 import com.closeout.audit.AuditEntry;
 import com.closeout.audit.AuditRecord;
 import com.closeout.audit.AuditTrail;
+import com.closeout.domain.ClosureKey;
+import com.closeout.domain.EscalationId;
 import com.closeout.domain.TargetSystem;
 import com.closeout.propagation.jdbc.StoreColumns;
 import java.sql.ResultSet;
@@ -15,7 +17,10 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import javax.sql.DataSource;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -156,6 +161,39 @@ public final class JdbcAuditTrail implements AuditTrail {
         .param("id", escalationId)
         .query(JdbcAuditTrail::entry)
         .list();
+  }
+
+  @Override
+  public Map<ClosureKey, List<Long>> trails(Collection<ClosureKey> closures) {
+    Map<ClosureKey, List<Long>> trails = new LinkedHashMap<>();
+    closures.forEach(key -> trails.put(key, new ArrayList<>()));
+    if (closures.isEmpty()) {
+      return trails;
+    }
+    jdbc.sql(
+            """
+            SELECT escalation_id, disposition_version, sequence FROM audit_entries
+             WHERE escalation_id = ANY(:ids) AND disposition_version IS NOT NULL
+             ORDER BY sequence
+            """)
+        .param(
+            "ids",
+            closures.stream()
+                .map(key -> key.escalationId().value())
+                .distinct()
+                .toArray(String[]::new))
+        .query(
+            rs -> {
+              List<Long> trail =
+                  trails.get(
+                      new ClosureKey(
+                          new EscalationId(rs.getString("escalation_id")),
+                          rs.getInt("disposition_version")));
+              if (trail != null) {
+                trail.add(rs.getLong("sequence"));
+              }
+            });
+    return trails;
   }
 
   @Override

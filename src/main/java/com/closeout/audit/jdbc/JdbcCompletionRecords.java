@@ -4,18 +4,20 @@ import static com.closeout.propagation.jdbc.StoreColumns.json;
 import static com.closeout.propagation.jdbc.StoreColumns.timestamp;
 
 import com.closeout.audit.CompletionRecords;
-import com.closeout.domain.ClosureKey;
-import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import javax.sql.DataSource;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /** Completion traces in PostgreSQL: at most one per closure, written once. */
 public final class JdbcCompletionRecords implements CompletionRecords {
   private final JdbcClient jdbc;
+  private final JdbcTemplate batch;
 
   public JdbcCompletionRecords(DataSource dataSource) {
     this.jdbc = JdbcClient.create(dataSource);
+    this.batch = new JdbcTemplate(dataSource);
   }
 
   @Override
@@ -27,23 +29,37 @@ public final class JdbcCompletionRecords implements CompletionRecords {
   }
 
   @Override
-  public boolean insert(
-      long closureId, ClosureKey key, String eventId, List<Long> auditSequences, Instant at) {
-    return jdbc.sql(
+  public List<Boolean> insertAll(List<CompletionRecord> records) {
+    if (records.isEmpty()) {
+      return List.of();
+    }
+    // One chunk (the list's size), so counts[0] holds every record's row count.
+    int[] counts =
+        batch
+            .batchUpdate(
                 """
                 INSERT INTO completion_records (closure_id, escalation_id, disposition_version,
                                                 event_id, audit_sequences, recorded_at)
-                VALUES (:closureId, :escalationId, :version, :eventId,
-                        CAST(:auditSequences AS jsonb), :at)
+                VALUES (?, ?, ?, ?, CAST(? AS jsonb), ?)
                 ON CONFLICT (closure_id) DO NOTHING
-                """)
-            .param("closureId", closureId)
-            .param("escalationId", key.escalationId().value())
-            .param("version", key.dispositionVersion())
-            .param("eventId", eventId)
-            .param("auditSequences", json(List.copyOf(auditSequences)))
-            .param("at", timestamp(at))
-            .update()
-        == 1;
+                """,
+                records,
+                records.size(),
+                (statement, record) -> {
+                  statement.setLong(1, record.closureId());
+                  statement.setString(2, record.key().escalationId().value());
+                  statement.setInt(3, record.key().dispositionVersion());
+                  statement.setString(4, record.eventId());
+                  statement.setString(5, json(record.auditSequences()));
+                  statement.setObject(6, timestamp(record.at()));
+                })[0];
+    List<Boolean> written = new ArrayList<>(counts.length);
+    for (int count : counts) {
+      if (count != 0 && count != 1) {
+        throw new IllegalStateException("the completion record insert reported " + count + " rows");
+      }
+      written.add(count == 1);
+    }
+    return written;
   }
 }

@@ -28,7 +28,6 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -76,53 +75,75 @@ public final class JdbcClosureStore implements ClosureStore {
   }
 
   @Override
-  public Optional<Closure> insertIfAbsent(NewClosure closure) {
-    DispositionEvent event = closure.event();
-    ClosureKey key = event.closureKey();
+  public List<Optional<Closure>> insertAllIfAbsent(List<NewClosure> closures) {
+    if (closures.isEmpty()) {
+      return List.of();
+    }
     return required.execute(
         status -> {
-          Optional<Closure> inserted =
-              jdbc.sql(
-                      """
-                      INSERT INTO closures (escalation_id, disposition_version, event_id,
-                                            event_episode_id, event_finalized_at,
-                                            event_archive_refs, requested_actions, status,
-                                            next_attempt_at, created_at, updated_at)
-                      VALUES (:escalationId, :version, :eventId, :episodeId, :finalizedAt,
-                              CAST(:archiveRefs AS jsonb), CAST(:requestedActions AS jsonb),
-                              'PENDING', :createdAt, :createdAt, :createdAt)
-                      ON CONFLICT (escalation_id, disposition_version) DO NOTHING
-                      RETURNING *
-                      """)
-                  .param("escalationId", key.escalationId().value())
-                  .param("version", key.dispositionVersion())
-                  .param("eventId", event.eventId().value())
-                  .param("episodeId", event.episodeId().value())
-                  .param("finalizedAt", timestamp(event.finalizedAt()))
-                  .param("archiveRefs", json(event.archiveRefs()))
-                  .param("requestedActions", json(event.requestedActions()))
-                  .param("createdAt", timestamp(closure.createdAt()))
-                  .query(JdbcClosureStore::closure)
-                  .optional();
-          inserted.ifPresent(
-              row ->
-                  batch.batchUpdate(
-                      """
-                      INSERT INTO closure_steps (closure_id, step, step_order, status,
-                                                 idempotency_key)
-                      VALUES (?, ?, ?, 'PENDING', ?)
-                      """,
-                      Arrays.stream(Step.values())
-                          .map(
-                              step ->
-                                  new Object[] {
-                                    row.id(),
-                                    step.name(),
-                                    step.ordinal() + 1,
-                                    key.keyFor(step).value()
-                                  })
-                          .toList()));
-          return inserted;
+          // One multi-row INSERT: PostgreSQL inserts VALUES rows in order, so of two entries with
+          // the same key the first wins and the second is skipped as a conflict, as one after the
+          // other would. RETURNING names the winners by event id.
+          StringBuilder sql =
+              new StringBuilder(
+                  """
+                  INSERT INTO closures (escalation_id, disposition_version, event_id,
+                                        event_episode_id, event_finalized_at,
+                                        event_archive_refs, requested_actions, status,
+                                        next_attempt_at, created_at, updated_at)
+                  VALUES
+                  """);
+          Map<String, Object> params = new LinkedHashMap<>();
+          for (int i = 0; i < closures.size(); i++) {
+            DispositionEvent event = closures.get(i).event();
+            ClosureKey key = event.closureKey();
+            sql.append(i == 0 ? "" : ",\n")
+                .append(
+                    String.format(
+                        "(:e%1$d, :v%1$d, :id%1$d, :ep%1$d, :f%1$d, CAST(:refs%1$d AS jsonb),"
+                            + " CAST(:req%1$d AS jsonb), 'PENDING', :at%1$d, :at%1$d, :at%1$d)",
+                        i));
+            params.put("e" + i, key.escalationId().value());
+            params.put("v" + i, key.dispositionVersion());
+            params.put("id" + i, event.eventId().value());
+            params.put("ep" + i, event.episodeId().value());
+            params.put("f" + i, timestamp(event.finalizedAt()));
+            params.put("refs" + i, json(event.archiveRefs()));
+            params.put("req" + i, json(event.requestedActions()));
+            params.put("at" + i, timestamp(closures.get(i).createdAt()));
+          }
+          sql.append("\nON CONFLICT (escalation_id, disposition_version) DO NOTHING\nRETURNING *");
+          Map<String, Closure> byEvent = new LinkedHashMap<>();
+          jdbc.sql(sql.toString())
+              .params(params)
+              .query(JdbcClosureStore::closure)
+              .list()
+              .forEach(row -> byEvent.put(row.eventId().value(), row));
+          List<Optional<Closure>> started = new ArrayList<>(closures.size());
+          List<Object[]> steps = new ArrayList<>(byEvent.size() * Step.values().length);
+          for (NewClosure closure : closures) {
+            // remove: an event id given twice starts at most one closure.
+            Closure row = byEvent.remove(closure.event().eventId().value());
+            started.add(Optional.ofNullable(row));
+            if (row != null) {
+              ClosureKey key = closure.event().closureKey();
+              for (Step step : Step.values()) {
+                steps.add(
+                    new Object[] {
+                      row.id(), step.name(), step.ordinal() + 1, key.keyFor(step).value()
+                    });
+              }
+            }
+          }
+          if (!steps.isEmpty()) {
+            batch.batchUpdate(
+                """
+                INSERT INTO closure_steps (closure_id, step, step_order, status, idempotency_key)
+                VALUES (?, ?, ?, 'PENDING', ?)
+                """,
+                steps);
+          }
+          return started;
         });
   }
 
@@ -255,6 +276,69 @@ public final class JdbcClosureStore implements ClosureStore {
         return Optional.empty();
       }
       throw e;
+    }
+  }
+
+  @Override
+  public void changeAll(List<Closure> targets, ClosureChange change) {
+    if (targets.isEmpty()) {
+      return;
+    }
+    Instant at = change.at() == null ? clock.instant() : change.at();
+    int[] counts =
+        batch
+            .batchUpdate(
+                """
+                UPDATE closures
+                   SET status = ?,
+                       attempts = COALESCE(?, attempts),
+                       source_behind_reads = COALESCE(?, source_behind_reads),
+                       next_attempt_at = COALESCE(?, next_attempt_at),
+                       last_error = COALESCE(?, last_error),
+                       lease_owner = CASE WHEN ? THEN NULL ELSE lease_owner END,
+                       lease_until = CASE WHEN ? THEN NULL ELSE lease_until END,
+                       revision = revision + 1,
+                       updated_at = ?
+                 WHERE id = ? AND status = ? AND revision = ?
+                """,
+                targets,
+                targets.size(),
+                (statement, closure) -> {
+                  ClosureStatus from = closure.status();
+                  ClosureStatus to = change.status() == null ? from : change.status();
+                  if (change.status() != null) {
+                    ClosureTransitions.check(from, to);
+                  }
+                  if (to.isLeased() && !from.isLeased()) {
+                    throw new IllegalArgumentException(
+                        "a closure becomes " + to + " by claim, not by change");
+                  }
+                  boolean clearLease = change.clearLease() || !to.isLeased();
+                  statement.setString(1, to.name());
+                  statement.setObject(2, change.attempts(), java.sql.Types.INTEGER);
+                  statement.setObject(3, change.sourceBehindReads(), java.sql.Types.INTEGER);
+                  statement.setObject(4, timestamp(change.nextAttemptAt()));
+                  statement.setString(5, change.lastError());
+                  statement.setBoolean(6, clearLease);
+                  statement.setBoolean(7, clearLease);
+                  statement.setObject(8, timestamp(at));
+                  statement.setLong(9, closure.id());
+                  statement.setString(10, from.name());
+                  statement.setLong(11, closure.revision());
+                })[0];
+    for (int i = 0; i < counts.length; i++) {
+      if (counts[i] != 1) {
+        Closure closure = targets.get(i);
+        throw new ConcurrentClosureChangeException(
+            "closure "
+                + closure.id()
+                + " ("
+                + closure.key()
+                + ") is no longer "
+                + closure.status()
+                + " at revision "
+                + closure.revision());
+      }
     }
   }
 

@@ -54,8 +54,10 @@ public final class FlowablePeer {
    * @param latencyMillis pause before every target call
    * @param parallelism job executor threads
    * @param window most closures in flight at once
+   * @param warmupSeconds the run's first seconds left out of its figures (as Closeout's)
    */
-  public record Settings(int cases, int latencyMillis, int parallelism, int window) {}
+  public record Settings(
+      int cases, int latencyMillis, int parallelism, int window, int warmupSeconds) {}
 
   /** What one run measured. */
   public record Figures(
@@ -124,7 +126,9 @@ public final class FlowablePeer {
       }
       long commits = database.committedTransactions() - commitsBefore;
       return new Figures(
-          timings.figures(Math.min(settings.cases() / 10, 1_000)),
+          timings.figures(
+              Math.min(settings.cases() / 10, 1_000),
+              java.time.Duration.ofSeconds(settings.warmupSeconds())),
           (double) commits / settings.cases(),
           (double) counts.statements() / settings.cases(),
           sandbox.notices().size());
@@ -225,7 +229,8 @@ public final class FlowablePeer {
   }
 
   /**
-   * {@code --cases N --jdbc-url URL [--user U] --target-latency-ms L --parallelism P --window W};
+   * {@code --cases N --jdbc-url URL [--user U] --target-latency-ms L --parallelism P --window W
+   * --warmup-seconds S};
    * a password comes from CLOSEOUT_BENCH_PEER_PASSWORD.
    */
   public static void main(String[] args) throws Exception {
@@ -242,7 +247,8 @@ public final class FlowablePeer {
             Integer.parseInt(required(options, "cases")),
             Integer.parseInt(options.getOrDefault("target-latency-ms", "0")),
             Integer.parseInt(options.getOrDefault("parallelism", "8")),
-            Integer.parseInt(options.getOrDefault("window", "64")));
+            Integer.parseInt(options.getOrDefault("window", "64")),
+            Integer.parseInt(options.getOrDefault("warmup-seconds", "0")));
     Figures figures;
     try (BenchDatabase database =
         new BenchDatabase(

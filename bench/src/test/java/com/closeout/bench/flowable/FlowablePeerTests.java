@@ -29,7 +29,7 @@ class FlowablePeerTests {
     try (BenchDatabase database = new BenchDatabase(url, null, null)) {
       figures =
           new FlowablePeer(database, new PrintStream(progress, true, StandardCharsets.UTF_8))
-              .run(new FlowablePeer.Settings(12, 0, 2, 4));
+              .run(new FlowablePeer.Settings(12, 0, 2, 4, 0));
     } finally {
       if (embedded != null) {
         embedded.close();

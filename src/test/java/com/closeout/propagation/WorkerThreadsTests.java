@@ -1,0 +1,137 @@
+package com.closeout.propagation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.verify;
+import static org.mockito.Mockito.when;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.mockito.ArgumentCaptor;
+
+class WorkerThreadsTests {
+  private static final Duration AN_HOUR = Duration.ofHours(1);
+
+  private final CloseoutEngine engine = mock(CloseoutEngine.class);
+  private final List<RuntimeException> failures = new CopyOnWriteArrayList<>();
+  private WorkerThreads threads;
+
+  @AfterEach
+  void stop() throws InterruptedException {
+    if (threads != null) {
+      threads.stop(Duration.ofSeconds(5));
+    }
+  }
+
+  @Test
+  void intakeAnnouncingWorkWakesASleepingThreadAtOnce() {
+    AtomicInteger polls = new AtomicInteger();
+    when(engine.runDue()).thenAnswer(call -> polls.incrementAndGet() > 0 ? 0 : 1);
+    threads = new WorkerThreads(engine, 1, AN_HOUR, "test-worker", failures::add);
+
+    threads.start();
+    await().atMost(Duration.ofSeconds(5)).until(() -> polls.get() == 1);
+    ArgumentCaptor<Runnable> listener = ArgumentCaptor.forClass(Runnable.class);
+    verify(engine).whenWorkArrives(listener.capture());
+    listener.getValue().run();
+
+    await().atMost(Duration.ofSeconds(5)).until(() -> polls.get() == 2);
+  }
+
+  @Test
+  void aSignalThatArrivesWhileAPollFinishesIsNotSleptThrough() throws Exception {
+    CountDownLatch inFirstPoll = new CountDownLatch(1);
+    CountDownLatch signalled = new CountDownLatch(1);
+    AtomicInteger polls = new AtomicInteger();
+    when(engine.runDue())
+        .thenAnswer(
+            call -> {
+              if (polls.incrementAndGet() == 1) {
+                inFirstPoll.countDown();
+                // The poll has found nothing due and is about to return when the signal comes.
+                signalled.await(5, TimeUnit.SECONDS);
+              }
+              return 0;
+            });
+    threads = new WorkerThreads(engine, 1, AN_HOUR, "test-worker", failures::add);
+
+    threads.start();
+    assertThat(inFirstPoll.await(5, TimeUnit.SECONDS)).isTrue();
+    threads.wake();
+    signalled.countDown();
+
+    await().atMost(Duration.ofSeconds(5)).until(() -> polls.get() >= 2);
+  }
+
+  @Test
+  void eachThreadClaimsBatchesOfItsOwnAtTheSameTime() {
+    CyclicBarrier bothPolling = new CyclicBarrier(2);
+    AtomicInteger met = new AtomicInteger();
+    when(engine.runDue())
+        .thenAnswer(
+            call -> {
+              if (met.get() == 0) {
+                bothPolling.await(5, TimeUnit.SECONDS);
+                met.incrementAndGet();
+              }
+              return 0;
+            });
+    threads = new WorkerThreads(engine, 2, AN_HOUR, "test-worker", failures::add);
+
+    threads.start();
+
+    await().atMost(Duration.ofSeconds(5)).until(() -> met.get() == 2);
+    assertThat(failures).isEmpty();
+  }
+
+  @Test
+  void aFailedPollIsReportedAndPollingGoesOnAfterTheInterval() {
+    AtomicInteger polls = new AtomicInteger();
+    when(engine.runDue())
+        .thenAnswer(
+            call -> {
+              if (polls.incrementAndGet() <= 2) {
+                throw new IllegalStateException("store hiccup");
+              }
+              return 0;
+            });
+    threads = new WorkerThreads(engine, 1, Duration.ofMillis(20), "test-worker", failures::add);
+
+    threads.start();
+
+    await().atMost(Duration.ofSeconds(5)).until(() -> polls.get() >= 4);
+    assertThat(failures).hasSize(2).allMatch(e -> e.getMessage().equals("store hiccup"));
+  }
+
+  @Test
+  void stoppingLetsTheBatchInFlightFinish() throws Exception {
+    CountDownLatch working = new CountDownLatch(1);
+    AtomicInteger finished = new AtomicInteger();
+    when(engine.runDue())
+        .thenAnswer(
+            call -> {
+              working.countDown();
+              Thread.sleep(200);
+              finished.incrementAndGet();
+              return 1;
+            });
+    threads = new WorkerThreads(engine, 1, AN_HOUR, "test-worker", failures::add);
+    threads.start();
+    assertThat(working.await(5, TimeUnit.SECONDS)).isTrue();
+
+    assertThat(threads.stop(Duration.ofSeconds(5))).isTrue();
+
+    assertThat(finished.get()).isPositive();
+    assertThat(threads.isRunning()).isFalse();
+    verify(engine).whenWorkArrives(any());
+  }
+}
