@@ -9,7 +9,9 @@ package com.closeout.bench;
  *     (Flowable), connections writing at once (ceiling)
  * @param batchSize closures claimed per poll (EngineSettings.batchSize)
  * @param window most closures in flight at once in the closed-loop phase
- * @param halfRateSeconds how long the open-loop phase at half the measured rate sends events
+ * @param halfRateSeconds how long the open-loop phase at half the measured rate sends events; its
+ *     first quarter is left out of its figures (a fresh engine and pool: new connections plan and
+ *     prepare their statements anew)
  * @param warmupSeconds each run's first seconds left out of its figures (at most half its cases)
  * @param peerCases closures of the peer's run: fewer than Closeout's, as it is an order of
  *     magnitude slower and its rate steadies within its warm-up
@@ -32,7 +34,7 @@ public record BenchSettings(
   public static final int DEFAULT_WARMUP_SECONDS = 15;
   public static final int DEFAULT_PARALLELISM = 8;
   public static final int DEFAULT_BATCH_SIZE = 32;
-  public static final int DEFAULT_HALF_RATE_SECONDS = 10;
+  public static final int DEFAULT_HALF_RATE_SECONDS = 20;
 
   /** What {@code serve} runs by default (closeout.worker.threads). */
   public static final int DEFAULT_WORKERS = 2;
@@ -63,6 +65,10 @@ public record BenchSettings(
   /** Closures left out of the figures at the start of a phase, at least. */
   public int warmup() {
     return warmupOf(cases);
+  }
+
+  public java.time.Duration halfRateWarmupTime() {
+    return java.time.Duration.ofMillis(halfRateSeconds * 250L);
   }
 
   public java.time.Duration warmupTime() {

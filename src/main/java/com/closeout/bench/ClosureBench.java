@@ -149,7 +149,7 @@ public final class ClosureBench {
               halfRate,
               () -> {});
       ClosureTimings.Figures halfFigures =
-          half.timings().figures(BenchSettings.warmupOf(halfCases));
+          half.timings().figures(BenchSettings.warmupOf(halfCases), settings.halfRateWarmupTime());
       return new CloseoutRun(
           figures,
           (double) commits / settings.cases(),
