@@ -14,6 +14,7 @@ import com.closeout.domain.TargetSystem;
 import com.closeout.propagation.jdbc.StoreColumns;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Types;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -34,6 +35,17 @@ import org.springframework.transaction.support.TransactionTemplate;
  * concurrent appends form one line; the table's trigger refuses UPDATE, DELETE and TRUNCATE.
  */
 public final class JdbcAuditTrail implements AuditTrail {
+  /** 13 parameters an entry: well under PostgreSQL's 65 535 per statement. */
+  private static final int ONE_STATEMENT_ENTRIES = 1_000;
+
+  private static final String INSERT_ENTRIES =
+      """
+      INSERT INTO audit_entries (sequence, recorded_at, event_id, escalation_id,
+                                 disposition_version, action, target_system, target_record_id,
+                                 skipped_as_done, notification_target, detail, previous_hash,
+                                 hash)
+      """;
+
   private static final int DEFAULT_PAGE_SIZE = 1_000;
 
   private final JdbcClient jdbc;
@@ -96,48 +108,104 @@ public final class JdbcAuditTrail implements AuditTrail {
             entries.add(entry);
             previous = entry.hash();
           }
-          batch.batchUpdate(
-              """
-              INSERT INTO audit_entries (sequence, recorded_at, event_id, escalation_id,
-                                         disposition_version, action, target_system,
-                                         target_record_id, skipped_as_done,
-                                         notification_target, detail, previous_hash, hash)
-              VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-              """,
-              entries,
-              entries.size(),
-              (statement, entry) -> {
-                statement.setLong(1, entry.sequence());
-                statement.setObject(2, timestamp(entry.recordedAt()));
-                statement.setString(3, entry.eventId());
-                statement.setString(4, entry.escalationId());
-                statement.setObject(5, entry.dispositionVersion(), java.sql.Types.INTEGER);
-                statement.setString(6, entry.action().name());
-                statement.setString(
-                    7, entry.targetSystem() == null ? null : entry.targetSystem().name());
-                statement.setString(8, entry.targetRecordId());
-                statement.setBoolean(9, entry.skippedAsDone());
-                statement.setString(10, entry.notificationTarget());
-                statement.setString(11, entry.detail());
-                statement.setString(12, entry.previousHash());
-                statement.setString(13, entry.hash());
-              });
           AuditEntry last = entries.get(entries.size() - 1);
           int moved =
-              jdbc.sql(
-                      """
-                      UPDATE audit_head SET sequence = :sequence, hash = :hash
-                       WHERE id = 1 AND sequence = :previous
-                      """)
-                  .param("sequence", last.sequence())
-                  .param("hash", last.hash())
-                  .param("previous", head.sequence())
-                  .update();
+              entries.size() <= ONE_STATEMENT_ENTRIES
+                  ? insertAndMoveHead(entries, last, head)
+                  : insertThenMoveHead(entries, last, head);
           if (moved != 1) {
             throw new IllegalStateException("audit head moved while locked");
           }
           return entries;
         });
+  }
+
+  /**
+   * The entries and the new head in one statement, one round trip: the INSERT runs as a
+   * data-modifying CTE, the head UPDATE (guarded by the sequence read under the lock) is what the
+   * row count reports.
+   */
+  private int insertAndMoveHead(List<AuditEntry> entries, AuditEntry last, Head head) {
+    StringBuilder sql = new StringBuilder("WITH inserted AS (\n" + INSERT_ENTRIES + "VALUES ");
+    Map<String, Object> plain = new LinkedHashMap<>();
+    List<Object[]> typed = new ArrayList<>();
+    for (int i = 0; i < entries.size(); i++) {
+      AuditEntry entry = entries.get(i);
+      sql.append(i == 0 ? "" : ", ")
+          .append(
+              String.format(
+                  "(:q%1$d, :at%1$d, :ev%1$d, :es%1$d, :v%1$d, :a%1$d, :ts%1$d, :tr%1$d,"
+                      + " :sk%1$d, :nt%1$d, :d%1$d, :ph%1$d, :h%1$d)",
+                  i));
+      plain.put("q" + i, entry.sequence());
+      plain.put("at" + i, timestamp(entry.recordedAt()));
+      plain.put("a" + i, entry.action().name());
+      plain.put("sk" + i, entry.skippedAsDone());
+      plain.put("h" + i, entry.hash());
+      // Possibly null: typed, so the driver need not ask the server for the parameter's type.
+      typed.add(new Object[] {"ev" + i, entry.eventId(), Types.VARCHAR});
+      typed.add(new Object[] {"es" + i, entry.escalationId(), Types.VARCHAR});
+      typed.add(new Object[] {"v" + i, entry.dispositionVersion(), Types.INTEGER});
+      typed.add(
+          new Object[] {
+            "ts" + i,
+            entry.targetSystem() == null ? null : entry.targetSystem().name(),
+            Types.VARCHAR
+          });
+      typed.add(new Object[] {"tr" + i, entry.targetRecordId(), Types.VARCHAR});
+      typed.add(new Object[] {"nt" + i, entry.notificationTarget(), Types.VARCHAR});
+      typed.add(new Object[] {"d" + i, entry.detail(), Types.VARCHAR});
+      typed.add(new Object[] {"ph" + i, entry.previousHash(), Types.VARCHAR});
+    }
+    sql.append(
+        """
+
+          RETURNING 1)
+        UPDATE audit_head SET sequence = :sequence, hash = :hash
+         WHERE id = 1 AND sequence = :previous
+        """);
+    JdbcClient.StatementSpec statement =
+        jdbc.sql(sql.toString())
+            .params(plain)
+            .param("sequence", last.sequence())
+            .param("hash", last.hash())
+            .param("previous", head.sequence());
+    for (Object[] parameter : typed) {
+      statement = statement.param((String) parameter[0], parameter[1], (Integer) parameter[2]);
+    }
+    return statement.update();
+  }
+
+  /** A group too large for one statement's parameters: a JDBC batch, then the head. */
+  private int insertThenMoveHead(List<AuditEntry> entries, AuditEntry last, Head head) {
+    batch.batchUpdate(
+        INSERT_ENTRIES + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        entries,
+        entries.size(),
+        (statement, entry) -> {
+          statement.setLong(1, entry.sequence());
+          statement.setObject(2, timestamp(entry.recordedAt()));
+          statement.setString(3, entry.eventId());
+          statement.setString(4, entry.escalationId());
+          statement.setObject(5, entry.dispositionVersion(), Types.INTEGER);
+          statement.setString(6, entry.action().name());
+          statement.setString(7, entry.targetSystem() == null ? null : entry.targetSystem().name());
+          statement.setString(8, entry.targetRecordId());
+          statement.setBoolean(9, entry.skippedAsDone());
+          statement.setString(10, entry.notificationTarget());
+          statement.setString(11, entry.detail());
+          statement.setString(12, entry.previousHash());
+          statement.setString(13, entry.hash());
+        });
+    return jdbc.sql(
+            """
+            UPDATE audit_head SET sequence = :sequence, hash = :hash
+             WHERE id = 1 AND sequence = :previous
+            """)
+        .param("sequence", last.sequence())
+        .param("hash", last.hash())
+        .param("previous", head.sequence())
+        .update();
   }
 
   @Override
