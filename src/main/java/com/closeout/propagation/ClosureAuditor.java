@@ -48,6 +48,18 @@ final class ClosureAuditor {
     trail.appendAll(batch);
   }
 
+  /**
+   * Inside {@link #batched}: appends what was collected so far, in this transaction, so a read that
+   * follows sees it (the completion record's trail).
+   */
+  void flush() {
+    List<AuditRecord> batch = pending.get();
+    if (batch != null && !batch.isEmpty()) {
+      trail.appendAll(List.copyOf(batch));
+      batch.clear();
+    }
+  }
+
   static AuditRecord record(Closure closure, AuditAction action) {
     return AuditRecord.of(
         closure.eventId().value(),
