@@ -45,10 +45,10 @@ import org.slf4j.LoggerFactory;
  * claim re-verifies the source record, so a resume after a crash or a retry delay never acts on a
  * record that changed. The batch then moves through the steps in lockstep: for each step, all
  * targets are read (concurrently, with an executor), the prior values of every planned write are
- * committed in one transaction, the writes are sent, and their results with their audit entries are
- * committed in one more. A crash anywhere therefore resumes at the first unfinished step, with the
- * prior values of any write that may have reached a target already durable — and a batch of B
- * closures costs about a dozen commits instead of a dozen per closure.
+ * committed in one transaction together with the previous step's results and audit entries, and the
+ * writes are sent. A crash anywhere therefore resumes at the first unfinished step, with the prior
+ * values of any write that may have reached a target already durable — and a batch of B closures
+ * costs six commits instead of a dozen per closure.
  */
 public final class ClosureWorker {
   private static final Logger LOG = LoggerFactory.getLogger(ClosureWorker.class);
@@ -588,8 +588,8 @@ public final class ClosureWorker {
   }
 
   /**
-   * Applies {@code work} to the runs in one transaction, then tells the listener that {@code step}
-   * committed for each run that finished it. If the group transaction fails, nothing of it
+   * Applies {@code work} to the runs in one transaction, then tells the listener, for each of
+   * {@code steps}, which of its runs finished it. If the group transaction fails, nothing of it
    * committed: each run is reset to what the store holds and tried alone, so one bad closure never
    * holds up the rest of its batch; a run that fails alone is handed back for a later attempt.
    */
