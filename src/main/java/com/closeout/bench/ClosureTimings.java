@@ -93,19 +93,11 @@ public final class ClosureTimings {
 
   /**
    * Throughput between the warm-up's last notice and the last notice; latency percentiles of the
-   * cases sent after the warm-up.
-   *
-   * @param warmup cases left out at the start (the JIT, the pools and the caches warm up)
-   */
-  public Figures figures(int warmup) {
-    return figures(warmup, Duration.ZERO);
-  }
-
-  /**
-   * As {@link #figures(int)}, leaving out at least {@code warmup} cases and every case whose notice
-   * landed within {@code warmupTime} of the first send (the JIT compiles for the first seconds of a
-   * run, and on two cores it takes CPU from the pipeline and the database alike), but never more
-   * than half the cases: a run too short for its warm-up says so ({@link Figures#warmupCut}).
+   * cases sent after the warm-up. The warm-up leaves out at least {@code warmup} cases and every
+   * case whose notice landed within {@code warmupTime} of the first send (the JIT compiles for the
+   * first seconds of a run, and on two cores it takes CPU from the pipeline and the database
+   * alike), but never more than half the cases: a run too short for its warm-up says so ({@link
+   * Figures#warmupCut}).
    */
   public Figures figures(int warmup, Duration warmupTime) {
     if (noticedSoFar() < count) {

@@ -35,7 +35,12 @@ class WorkerThreadsTests {
   @Test
   void intakeAnnouncingWorkWakesASleepingThreadAtOnce() {
     AtomicInteger polls = new AtomicInteger();
-    when(engine.runDue()).thenAnswer(call -> polls.incrementAndGet() > 0 ? 0 : 1);
+    when(engine.runDue())
+        .thenAnswer(
+            call -> {
+              polls.incrementAndGet();
+              return 0;
+            });
     threads = new WorkerThreads(engine, 1, AN_HOUR, "test-worker", failures::add);
 
     threads.start();

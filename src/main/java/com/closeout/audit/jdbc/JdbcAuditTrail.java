@@ -38,6 +38,13 @@ public final class JdbcAuditTrail implements AuditTrail {
   /** 13 parameters an entry: well under PostgreSQL's 65 535 per statement. */
   private static final int ONE_STATEMENT_ENTRIES = 1_000;
 
+  /** Guarded by the sequence read under the row lock. */
+  private static final String MOVE_HEAD =
+      """
+      UPDATE audit_head SET sequence = :sequence, hash = :hash
+       WHERE id = 1 AND sequence = :previous
+      """;
+
   private static final String INSERT_ENTRIES =
       """
       INSERT INTO audit_entries (sequence, recorded_at, event_id, escalation_id,
@@ -157,13 +164,7 @@ public final class JdbcAuditTrail implements AuditTrail {
       typed.add(new Object[] {"d" + i, entry.detail(), Types.VARCHAR});
       typed.add(new Object[] {"ph" + i, entry.previousHash(), Types.VARCHAR});
     }
-    sql.append(
-        """
-
-          RETURNING 1)
-        UPDATE audit_head SET sequence = :sequence, hash = :hash
-         WHERE id = 1 AND sequence = :previous
-        """);
+    sql.append("\n  RETURNING 1)\n").append(MOVE_HEAD);
     JdbcClient.StatementSpec statement =
         jdbc.sql(sql.toString())
             .params(plain)
@@ -197,11 +198,7 @@ public final class JdbcAuditTrail implements AuditTrail {
           statement.setString(12, entry.previousHash());
           statement.setString(13, entry.hash());
         });
-    return jdbc.sql(
-            """
-            UPDATE audit_head SET sequence = :sequence, hash = :hash
-             WHERE id = 1 AND sequence = :previous
-            """)
+    return jdbc.sql(MOVE_HEAD)
         .param("sequence", last.sequence())
         .param("hash", last.hash())
         .param("previous", head.sequence())

@@ -305,15 +305,8 @@ public final class JdbcClosureStore implements ClosureStore {
                 targets.size(),
                 (statement, closure) -> {
                   ClosureStatus from = closure.status();
-                  ClosureStatus to = change.status() == null ? from : change.status();
-                  if (change.status() != null) {
-                    ClosureTransitions.check(from, to);
-                  }
-                  if (to.isLeased() && !from.isLeased()) {
-                    throw new IllegalArgumentException(
-                        "a closure becomes " + to + " by claim, not by change");
-                  }
-                  boolean clearLease = change.clearLease() || !to.isLeased();
+                  ClosureStatus to = target(from, change);
+                  boolean clearLease = clearsLease(change, to);
                   statement.setString(1, to.name());
                   statement.setObject(2, change.attempts(), java.sql.Types.INTEGER);
                   statement.setObject(3, change.sourceBehindReads(), java.sql.Types.INTEGER);
@@ -328,23 +321,13 @@ public final class JdbcClosureStore implements ClosureStore {
                 })[0];
     for (int i = 0; i < counts.length; i++) {
       if (counts[i] != 1) {
-        Closure closure = targets.get(i);
-        throw new ConcurrentClosureChangeException(
-            "closure "
-                + closure.id()
-                + " ("
-                + closure.key()
-                + ") is no longer "
-                + closure.status()
-                + " at revision "
-                + closure.revision());
+        throw movedMeanwhile(targets.get(i));
       }
     }
   }
 
-  @Override
-  public Closure change(Closure closure, ClosureChange change) {
-    ClosureStatus from = closure.status();
+  /** The status a change leads to, checked against the state table. */
+  private static ClosureStatus target(ClosureStatus from, ClosureChange change) {
     ClosureStatus to = change.status() == null ? from : change.status();
     if (change.status() != null) {
       ClosureTransitions.check(from, to);
@@ -352,8 +335,31 @@ public final class JdbcClosureStore implements ClosureStore {
     if (to.isLeased() && !from.isLeased()) {
       throw new IllegalArgumentException("a closure becomes " + to + " by claim, not by change");
     }
-    // A closure no worker holds carries no lease.
-    boolean clearLease = change.clearLease() || !to.isLeased();
+    return to;
+  }
+
+  /** A closure no worker holds carries no lease. */
+  private static boolean clearsLease(ClosureChange change, ClosureStatus to) {
+    return change.clearLease() || !to.isLeased();
+  }
+
+  private static ConcurrentClosureChangeException movedMeanwhile(Closure closure) {
+    return new ConcurrentClosureChangeException(
+        "closure "
+            + closure.id()
+            + " ("
+            + closure.key()
+            + ") is no longer "
+            + closure.status()
+            + " at revision "
+            + closure.revision());
+  }
+
+  @Override
+  public Closure change(Closure closure, ClosureChange change) {
+    ClosureStatus from = closure.status();
+    ClosureStatus to = target(from, change);
+    boolean clearLease = clearsLease(change, to);
     Instant at = change.at() == null ? clock.instant() : change.at();
     return jdbc.sql(
             """
@@ -382,17 +388,7 @@ public final class JdbcClosureStore implements ClosureStore {
         .param("revision", closure.revision())
         .query(JdbcClosureStore::closure)
         .optional()
-        .orElseThrow(
-            () ->
-                new ConcurrentClosureChangeException(
-                    "closure "
-                        + closure.id()
-                        + " ("
-                        + closure.key()
-                        + ") is no longer "
-                        + from
-                        + " at revision "
-                        + closure.revision()));
+        .orElseThrow(() -> movedMeanwhile(closure));
   }
 
   @Override
