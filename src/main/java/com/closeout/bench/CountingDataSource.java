@@ -31,6 +31,9 @@ import javax.sql.DataSource;
  * <p>Plain JDBC and JDK proxies, so the Flowable peer can count the same way without Spring.
  */
 public final class CountingDataSource implements DataSource {
+  /** Statement kinds by text; bounded, as the texts a run uses are. */
+  private static final Map<String, String> KINDS = new ConcurrentHashMap<>();
+
   private static final Pattern WRITE =
       Pattern.compile(
           "(?:\\bINSERT\\s+INTO|(?<!FOR\\s)\\bUPDATE|\\bDELETE\\s+FROM)\\s+\"?([A-Za-z_][A-Za-z0-9_.]*)",
@@ -84,6 +87,12 @@ public final class CountingDataSource implements DataSource {
 
   /** {@code INSERT table}, {@code UPDATE table}, {@code DELETE table}, SELECT or OTHER. */
   static String kindOf(String sql) {
+    // The same few statement texts over and over: parse each once, the measuring should cost
+    // Closeout as little as it can.
+    return KINDS.computeIfAbsent(sql, CountingDataSource::parseKind);
+  }
+
+  private static String parseKind(String sql) {
     Matcher write = WRITE.matcher(sql);
     if (write.find()) {
       String verb = write.group().trim().split("\\s+")[0].toUpperCase(Locale.ROOT);

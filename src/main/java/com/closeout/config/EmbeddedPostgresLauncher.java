@@ -16,12 +16,15 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Starts (or reuses) the embedded PostgreSQL of the default configuration, data in a folder. The
  * cluster lives in {@code <dataDir>/postgres}, so the folder may hold other things too.
  */
 public final class EmbeddedPostgresLauncher {
+  private static final Logger LOG = LoggerFactory.getLogger(EmbeddedPostgresLauncher.class);
   private static final String USER = "postgres";
   private static final String DATABASE = "closeout";
   private static final String DUPLICATE_DATABASE = "42P04";
@@ -75,6 +78,12 @@ public final class EmbeddedPostgresLauncher {
               .setDataDirectory(cluster)
               .setCleanDataDirectory(false)
               .setPGStartupWait(STARTUP_WAIT)
+              // The library starts PostgreSQL for tests: without fsync (-F) and with commits
+              // answered before their WAL is on disk. An event acknowledged, a prior value
+              // recorded before a target write: both must survive a crash of the machine, so the
+              // store flushes, and a commit waits for its flush (-c comes after -F and wins).
+              .setServerConfig("fsync", "on")
+              .setServerConfig("synchronous_commit", "on")
               .start();
       STARTED.put(cluster, server);
       return server.getPort();
@@ -131,6 +140,30 @@ public final class EmbeddedPostgresLauncher {
       if (!DUPLICATE_DATABASE.equals(e.getSQLState())) {
         throw new IllegalStateException("could not create the closeout database", e);
       }
+    }
+    requireDurableCommits(port);
+  }
+
+  /**
+   * A server reused from an earlier start may run with the library's {@code synchronous_commit =
+   * off}: the database's own setting holds for every session of it, whatever the server's.
+   */
+  private static void requireDurableCommits(int port) {
+    try (java.sql.Connection connection =
+            DriverManager.getConnection(url(port, "postgres"), USER, null);
+        Statement statement = connection.createStatement()) {
+      statement.execute("ALTER DATABASE " + DATABASE + " SET synchronous_commit = on");
+      try (ResultSet rs = statement.executeQuery("SHOW fsync")) {
+        if (rs.next() && !"on".equals(rs.getString(1))) {
+          // Only a restart clears a server's -F; the server stops with the JVM that started it.
+          LOG.warn(
+              "the embedded PostgreSQL on port {} runs without fsync (started by an earlier"
+                  + " version); stop it so the next start flushes its writes",
+              port);
+        }
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("could not require durable commits of the store", e);
     }
   }
 

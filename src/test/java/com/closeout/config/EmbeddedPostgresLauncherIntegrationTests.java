@@ -46,6 +46,14 @@ class EmbeddedPostgresLauncherIntegrationTests {
   }
 
   @Test
+  void theStoreCommitsDurablyAWriteIsOnDiskBeforeItsCommitAnswers() throws SQLException {
+    EmbeddedPostgresLauncher.Connection connection = EmbeddedPostgresLauncher.start(dataDir);
+
+    assertThat(setting(connection, "synchronous_commit")).isEqualTo("on");
+    assertThat(setting(connection, "fsync")).isEqualTo("on");
+  }
+
+  @Test
   void serverAlreadyRunningOnTheFolderIsReusedNotStartedTwice() throws Exception {
     Path other = Files.createTempDirectory("closeout-launcher-reuse");
     try (EmbeddedPostgres running =
@@ -57,6 +65,8 @@ class EmbeddedPostgresLauncherIntegrationTests {
 
       assertThat(reused.jdbcUrl()).contains(":" + running.getPort() + "/closeout");
       assertThat(currentDatabase(reused)).isEqualTo("closeout");
+      // Started with the library's defaults (synchronous_commit off): the store still waits.
+      assertThat(setting(reused, "synchronous_commit")).isEqualTo("on");
     } finally {
       EmbeddedPostgresLauncher.stop(other);
       FileSystemUtils.deleteRecursively(other);
@@ -105,6 +115,18 @@ class EmbeddedPostgresLauncherIntegrationTests {
                 connection.jdbcUrl(), connection.username(), connection.password());
         Statement statement = jdbc.createStatement();
         ResultSet rs = statement.executeQuery("SELECT current_database()")) {
+      rs.next();
+      return rs.getString(1);
+    }
+  }
+
+  private static String setting(EmbeddedPostgresLauncher.Connection connection, String name)
+      throws SQLException {
+    try (java.sql.Connection jdbc =
+            DriverManager.getConnection(
+                connection.jdbcUrl(), connection.username(), connection.password());
+        Statement statement = jdbc.createStatement();
+        ResultSet rs = statement.executeQuery("SHOW " + name)) {
       rs.next();
       return rs.getString(1);
     }

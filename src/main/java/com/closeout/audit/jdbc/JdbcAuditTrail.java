@@ -14,7 +14,6 @@ import com.closeout.domain.TargetSystem;
 import com.closeout.propagation.jdbc.StoreColumns;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Types;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -23,8 +22,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import javax.sql.DataSource;
-import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.TransactionDefinition;
@@ -35,28 +34,40 @@ import org.springframework.transaction.support.TransactionTemplate;
  * concurrent appends form one line; the table's trigger refuses UPDATE, DELETE and TRUNCATE.
  */
 public final class JdbcAuditTrail implements AuditTrail {
-  /** 13 parameters an entry: well under PostgreSQL's 65 535 per statement. */
-  private static final int ONE_STATEMENT_ENTRIES = 1_000;
-
-  /** Guarded by the sequence read under the row lock. */
-  private static final String MOVE_HEAD =
+  /**
+   * The entries and the new head in one statement, one round trip, one text whatever the count (so
+   * planned once per connection): the entries come as one array per column, the INSERT runs as a
+   * data-modifying CTE, and the head UPDATE, guarded by the sequence read under the row lock, is
+   * what the row count reports.
+   */
+  private static final String INSERT_ENTRIES_AND_MOVE_HEAD =
       """
+      WITH inserted AS (
+          INSERT INTO audit_entries (sequence, recorded_at, event_id, escalation_id,
+                                     disposition_version, action, target_system,
+                                     target_record_id, skipped_as_done, notification_target,
+                                     detail, previous_hash, hash)
+          SELECT u.sequence, :recordedAt, u.event_id, u.escalation_id, u.disposition_version,
+                 u.action, u.target_system, u.target_record_id, u.skipped_as_done,
+                 u.notification_target, u.detail, u.previous_hash, u.hash
+            FROM unnest(CAST(:sequences AS bigint[]), CAST(:eventIds AS text[]),
+                        CAST(:escalationIds AS text[]), CAST(:versions AS integer[]),
+                        CAST(:actions AS text[]), CAST(:systems AS text[]),
+                        CAST(:recordIds AS text[]), CAST(:skipped AS boolean[]),
+                        CAST(:notified AS text[]), CAST(:details AS text[]),
+                        CAST(:previousHashes AS text[]), CAST(:hashes AS text[]))
+                 AS u(sequence, event_id, escalation_id, disposition_version, action,
+                      target_system, target_record_id, skipped_as_done, notification_target,
+                      detail, previous_hash, hash)
+          RETURNING 1
+      )
       UPDATE audit_head SET sequence = :sequence, hash = :hash
        WHERE id = 1 AND sequence = :previous
-      """;
-
-  private static final String INSERT_ENTRIES =
-      """
-      INSERT INTO audit_entries (sequence, recorded_at, event_id, escalation_id,
-                                 disposition_version, action, target_system, target_record_id,
-                                 skipped_as_done, notification_target, detail, previous_hash,
-                                 hash)
       """;
 
   private static final int DEFAULT_PAGE_SIZE = 1_000;
 
   private final JdbcClient jdbc;
-  private final JdbcTemplate batch;
   private final TransactionTemplate required;
   private final TransactionTemplate snapshot;
   private final Clock clock;
@@ -79,7 +90,6 @@ public final class JdbcAuditTrail implements AuditTrail {
       throw new IllegalArgumentException("pageSize must be positive");
     }
     this.jdbc = JdbcClient.create(dataSource);
-    this.batch = new JdbcTemplate(dataSource);
     this.required = new TransactionTemplate(transactionManager);
     this.snapshot = new TransactionTemplate(transactionManager);
     // Standalone, verify reads every page and the head from one snapshot; inside a caller's
@@ -116,10 +126,7 @@ public final class JdbcAuditTrail implements AuditTrail {
             previous = entry.hash();
           }
           AuditEntry last = entries.get(entries.size() - 1);
-          int moved =
-              entries.size() <= ONE_STATEMENT_ENTRIES
-                  ? insertAndMoveHead(entries, last, head)
-                  : insertThenMoveHead(entries, last, head);
+          int moved = insertAndMoveHead(entries, at, last, head);
           if (moved != 1) {
             throw new IllegalStateException("audit head moved while locked");
           }
@@ -127,82 +134,35 @@ public final class JdbcAuditTrail implements AuditTrail {
         });
   }
 
-  /**
-   * The entries and the new head in one statement, one round trip: the INSERT runs as a
-   * data-modifying CTE, the head UPDATE (guarded by the sequence read under the lock) is what the
-   * row count reports.
-   */
-  private int insertAndMoveHead(List<AuditEntry> entries, AuditEntry last, Head head) {
-    StringBuilder sql = new StringBuilder("WITH inserted AS (\n" + INSERT_ENTRIES + "VALUES ");
-    Map<String, Object> plain = new LinkedHashMap<>();
-    List<Object[]> typed = new ArrayList<>();
-    for (int i = 0; i < entries.size(); i++) {
-      AuditEntry entry = entries.get(i);
-      sql.append(i == 0 ? "" : ", ")
-          .append(
-              String.format(
-                  "(:q%1$d, :at%1$d, :ev%1$d, :es%1$d, :v%1$d, :a%1$d, :ts%1$d, :tr%1$d,"
-                      + " :sk%1$d, :nt%1$d, :d%1$d, :ph%1$d, :h%1$d)",
-                  i));
-      plain.put("q" + i, entry.sequence());
-      plain.put("at" + i, timestamp(entry.recordedAt()));
-      plain.put("a" + i, entry.action().name());
-      plain.put("sk" + i, entry.skippedAsDone());
-      plain.put("h" + i, entry.hash());
-      // Possibly null: typed, so the driver need not ask the server for the parameter's type.
-      typed.add(new Object[] {"ev" + i, entry.eventId(), Types.VARCHAR});
-      typed.add(new Object[] {"es" + i, entry.escalationId(), Types.VARCHAR});
-      typed.add(new Object[] {"v" + i, entry.dispositionVersion(), Types.INTEGER});
-      typed.add(
-          new Object[] {
-            "ts" + i,
-            entry.targetSystem() == null ? null : entry.targetSystem().name(),
-            Types.VARCHAR
-          });
-      typed.add(new Object[] {"tr" + i, entry.targetRecordId(), Types.VARCHAR});
-      typed.add(new Object[] {"nt" + i, entry.notificationTarget(), Types.VARCHAR});
-      typed.add(new Object[] {"d" + i, entry.detail(), Types.VARCHAR});
-      typed.add(new Object[] {"ph" + i, entry.previousHash(), Types.VARCHAR});
-    }
-    sql.append("\n  RETURNING 1)\n").append(MOVE_HEAD);
-    JdbcClient.StatementSpec statement =
-        jdbc.sql(sql.toString())
-            .params(plain)
-            .param("sequence", last.sequence())
-            .param("hash", last.hash())
-            .param("previous", head.sequence());
-    for (Object[] parameter : typed) {
-      statement = statement.param((String) parameter[0], parameter[1], (Integer) parameter[2]);
-    }
-    return statement.update();
-  }
-
-  /** A group too large for one statement's parameters: a JDBC batch, then the head. */
-  private int insertThenMoveHead(List<AuditEntry> entries, AuditEntry last, Head head) {
-    batch.batchUpdate(
-        INSERT_ENTRIES + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        entries,
-        entries.size(),
-        (statement, entry) -> {
-          statement.setLong(1, entry.sequence());
-          statement.setObject(2, timestamp(entry.recordedAt()));
-          statement.setString(3, entry.eventId());
-          statement.setString(4, entry.escalationId());
-          statement.setObject(5, entry.dispositionVersion(), Types.INTEGER);
-          statement.setString(6, entry.action().name());
-          statement.setString(7, entry.targetSystem() == null ? null : entry.targetSystem().name());
-          statement.setString(8, entry.targetRecordId());
-          statement.setBoolean(9, entry.skippedAsDone());
-          statement.setString(10, entry.notificationTarget());
-          statement.setString(11, entry.detail());
-          statement.setString(12, entry.previousHash());
-          statement.setString(13, entry.hash());
-        });
-    return jdbc.sql(MOVE_HEAD)
+  private int insertAndMoveHead(List<AuditEntry> entries, Instant at, AuditEntry last, Head head) {
+    return jdbc.sql(INSERT_ENTRIES_AND_MOVE_HEAD)
+        .param("recordedAt", timestamp(at))
+        .param("sequences", entries.stream().map(AuditEntry::sequence).toArray(Long[]::new))
+        .param("eventIds", column(entries, AuditEntry::eventId))
+        .param("escalationIds", column(entries, AuditEntry::escalationId))
+        .param(
+            "versions",
+            entries.stream().map(AuditEntry::dispositionVersion).toArray(Integer[]::new))
+        .param("actions", column(entries, entry -> entry.action().name()))
+        .param(
+            "systems",
+            column(
+                entries,
+                entry -> entry.targetSystem() == null ? null : entry.targetSystem().name()))
+        .param("recordIds", column(entries, AuditEntry::targetRecordId))
+        .param("skipped", entries.stream().map(AuditEntry::skippedAsDone).toArray(Boolean[]::new))
+        .param("notified", column(entries, AuditEntry::notificationTarget))
+        .param("details", column(entries, AuditEntry::detail))
+        .param("previousHashes", column(entries, AuditEntry::previousHash))
+        .param("hashes", column(entries, AuditEntry::hash))
         .param("sequence", last.sequence())
         .param("hash", last.hash())
         .param("previous", head.sequence())
         .update();
+  }
+
+  private static String[] column(List<AuditEntry> entries, Function<AuditEntry, String> field) {
+    return entries.stream().map(field).toArray(String[]::new);
   }
 
   @Override

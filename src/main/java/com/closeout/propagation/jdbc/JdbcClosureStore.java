@@ -29,11 +29,13 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import javax.sql.DataSource;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -49,6 +51,15 @@ import tools.jackson.core.type.TypeReference;
  * partial unique index {@code closures_one_leased_per_escalation}.
  */
 public final class JdbcClosureStore implements ClosureStore {
+  /**
+   * A claim reads the due closures in due order, {@code limit} times this many at most, through the
+   * index of pending closures: an ordered index scan stops early and marks the entries of closures
+   * claimed since as dead, so each claim costs what is due, not what was ever pending. Closures of
+   * one escalation count once among them, so a batch can come out smaller than the limit when
+   * several versions of one escalation wait; the earliest due is always among it.
+   */
+  private static final int CLAIM_WINDOW_FACTOR = 2;
+
   private static final TypeReference<List<ArchiveRef>> ARCHIVE_REFS = new TypeReference<>() {};
   private static final TypeReference<List<String>> STRINGS = new TypeReference<>() {};
   private static final TypeReference<List<TargetSnapshot>> SNAPSHOTS = new TypeReference<>() {};
@@ -120,7 +131,7 @@ public final class JdbcClosureStore implements ClosureStore {
               .list()
               .forEach(row -> byEvent.put(row.eventId().value(), row));
           List<Optional<Closure>> started = new ArrayList<>(closures.size());
-          List<Object[]> steps = new ArrayList<>(byEvent.size() * Step.values().length);
+          StepRows steps = new StepRows(byEvent.size() * Step.values().length);
           for (NewClosure closure : closures) {
             // remove: an event id given twice starts at most one closure.
             Closure row = byEvent.remove(closure.event().eventId().value());
@@ -128,20 +139,31 @@ public final class JdbcClosureStore implements ClosureStore {
             if (row != null) {
               ClosureKey key = closure.event().closureKey();
               for (Step step : Step.values()) {
-                steps.add(
-                    new Object[] {
-                      row.id(), step.name(), step.ordinal() + 1, key.keyFor(step).value()
-                    });
+                steps.add(row.id(), step, key.keyFor(step).value());
               }
             }
           }
           if (!steps.isEmpty()) {
-            batch.batchUpdate(
-                """
-                INSERT INTO closure_steps (closure_id, step, step_order, status, idempotency_key)
-                VALUES (?, ?, ?, 'PENDING', ?)
-                """,
-                steps);
+            // One statement, one shape whatever the count: planned once per connection.
+            int inserted =
+                jdbc.sql(
+                        """
+                        INSERT INTO closure_steps (closure_id, step, step_order, status,
+                                                   idempotency_key)
+                        SELECT u.closure_id, u.step, u.step_order, 'PENDING', u.idempotency_key
+                          FROM unnest(CAST(:ids AS bigint[]), CAST(:steps AS text[]),
+                                      CAST(:orders AS integer[]), CAST(:keys AS text[]))
+                               AS u(closure_id, step, step_order, idempotency_key)
+                        """)
+                    .param("ids", steps.ids.toArray(Long[]::new))
+                    .param("steps", steps.names.toArray(String[]::new))
+                    .param("orders", steps.orders.toArray(Integer[]::new))
+                    .param("keys", steps.keys.toArray(String[]::new))
+                    .update();
+            if (inserted != steps.ids.size()) {
+              throw new IllegalStateException(
+                  "inserted " + inserted + " step rows of " + steps.ids.size());
+            }
           }
           return started;
         });
@@ -190,15 +212,20 @@ public final class JdbcClosureStore implements ClosureStore {
               jdbc
                   .sql(
                       """
-                      WITH candidates AS (
-                          SELECT DISTINCT ON (c.escalation_id) c.id
+                      WITH due AS (
+                          SELECT c.id, c.escalation_id, c.next_attempt_at
                             FROM closures c
                            WHERE c.status = 'PENDING' AND c.next_attempt_at <= :now
                              AND NOT EXISTS (
                                  SELECT 1 FROM closures o
                                   WHERE o.escalation_id = c.escalation_id
                                     AND o.status IN ('RUNNING', 'REVERTING'))
-                           ORDER BY c.escalation_id, c.next_attempt_at, c.id
+                           ORDER BY c.next_attempt_at, c.id
+                           LIMIT :window
+                      ), candidates AS (
+                          SELECT DISTINCT ON (d.escalation_id) d.id
+                            FROM due d
+                           ORDER BY d.escalation_id, d.next_attempt_at, d.id
                       ), picked AS (
                           SELECT id FROM closures
                            WHERE id IN (SELECT id FROM candidates)
@@ -217,6 +244,7 @@ public final class JdbcClosureStore implements ClosureStore {
                   .param("leaseUntil", timestamp(leaseUntil))
                   .param("updatedAt", timestamp(clock.instant()))
                   .param("limit", limit)
+                  .param("window", CLAIM_WINDOW_FACTOR * limit)
                   .query(JdbcClosureStore::closure)
                   .list()
                   .stream()
@@ -542,25 +570,33 @@ public final class JdbcClosureStore implements ClosureStore {
     if (priors.isEmpty()) {
       return List.of();
     }
-    int[][] counts =
-        batch.batchUpdate(
-            """
-            UPDATE closure_steps
-               SET prior = CAST(? AS jsonb), revision = revision + 1
-             WHERE closure_id = ? AND step = ? AND revision = ? AND prior IS NULL
-            """,
-            priors,
-            priors.size(),
-            (statement, record) -> {
-              statement.setString(1, json(List.copyOf(record.prior())));
-              statement.setLong(2, record.step().closureId());
-              statement.setString(3, record.step().step().name());
-              statement.setLong(4, record.step().revision());
-            });
+    List<StepProgress> steps = priors.stream().map(PriorRecord::step).toList();
+    // One statement for the group, each row guarded by its revision; RETURNING names the rows
+    // it changed (a row count alone could not say which).
+    Set<StepRef> changed =
+        changedSteps(
+            jdbc.sql(
+                    """
+                    UPDATE closure_steps s
+                       SET prior = u.prior, revision = s.revision + 1
+                      FROM unnest(CAST(:ids AS bigint[]), CAST(:steps AS text[]),
+                                  CAST(:revisions AS bigint[]), CAST(:priors AS jsonb[]))
+                           AS u(closure_id, step, revision, prior)
+                     WHERE s.closure_id = u.closure_id AND s.step = u.step
+                       AND s.revision = u.revision AND s.prior IS NULL
+                    RETURNING s.closure_id, s.step
+                    """)
+                .param("ids", ids(steps))
+                .param("steps", names(steps))
+                .param("revisions", steps.stream().map(StepProgress::revision).toArray(Long[]::new))
+                .param(
+                    "priors",
+                    priors.stream().map(p -> json(List.copyOf(p.prior()))).toArray(String[]::new)),
+            steps);
     List<StepProgress> recorded = new ArrayList<>(priors.size());
-    for (int i = 0; i < priors.size(); i++) {
-      StepProgress step = priors.get(i).step();
-      if (counts[0][i] == 1) {
+    for (PriorRecord prior : priors) {
+      StepProgress step = prior.step();
+      if (changed.contains(StepRef.of(step))) {
         recorded.add(
             new StepProgress(
                 step.closureId(),
@@ -568,12 +604,12 @@ public final class JdbcClosureStore implements ClosureStore {
                 step.status(),
                 step.revision() + 1,
                 step.idempotencyKey(),
-                priors.get(i).prior(),
+                prior.prior(),
                 step.written(),
                 step.finishedAt()));
       } else {
         // Already recorded by an earlier attempt (first wins), or changed: the one-row path says.
-        recorded.add(recordPrior(step, priors.get(i).prior()));
+        recorded.add(recordPrior(step, prior.prior()));
       }
     }
     return recorded;
@@ -586,33 +622,41 @@ public final class JdbcClosureStore implements ClosureStore {
     }
     finishes.forEach(f -> ClosureTransitions.check(f.step().status(), f.to()));
     Instant stored = StoreColumns.stored(at);
-    int[][] counts =
-        batch.batchUpdate(
-            """
-            UPDATE closure_steps
-               SET status = ?,
-                   written = COALESCE(CAST(? AS jsonb), written),
-                   finished_at = ?,
-                   revision = revision + 1
-             WHERE closure_id = ? AND step = ? AND status = ? AND revision = ?
-            """,
-            finishes,
-            finishes.size(),
-            (statement, finish) -> {
-              statement.setString(1, finish.to().name());
-              statement.setString(
-                  2, finish.written() == null ? null : json(List.copyOf(finish.written())));
-              statement.setObject(3, timestamp(stored));
-              statement.setLong(4, finish.step().closureId());
-              statement.setString(5, finish.step().step().name());
-              statement.setString(6, finish.step().status().name());
-              statement.setLong(7, finish.step().revision());
-            });
+    List<StepProgress> steps = finishes.stream().map(StepFinish::step).toList();
+    Set<StepRef> changed =
+        changedSteps(
+            jdbc.sql(
+                    """
+                    UPDATE closure_steps s
+                       SET status = u.to_status,
+                           written = COALESCE(u.written, s.written),
+                           finished_at = :finishedAt,
+                           revision = s.revision + 1
+                      FROM unnest(CAST(:ids AS bigint[]), CAST(:steps AS text[]),
+                                  CAST(:froms AS text[]), CAST(:revisions AS bigint[]),
+                                  CAST(:tos AS text[]), CAST(:written AS jsonb[]))
+                           AS u(closure_id, step, from_status, revision, to_status, written)
+                     WHERE s.closure_id = u.closure_id AND s.step = u.step
+                       AND s.status = u.from_status AND s.revision = u.revision
+                    RETURNING s.closure_id, s.step
+                    """)
+                .param("finishedAt", timestamp(stored))
+                .param("ids", ids(steps))
+                .param("steps", names(steps))
+                .param("froms", steps.stream().map(st -> st.status().name()).toArray(String[]::new))
+                .param("revisions", steps.stream().map(StepProgress::revision).toArray(Long[]::new))
+                .param("tos", finishes.stream().map(f -> f.to().name()).toArray(String[]::new))
+                .param(
+                    "written",
+                    finishes.stream()
+                        .map(f -> f.written() == null ? null : json(List.copyOf(f.written())))
+                        .toArray(String[]::new)),
+            steps);
     List<StepProgress> finished = new ArrayList<>(finishes.size());
     for (int i = 0; i < finishes.size(); i++) {
       StepFinish finish = finishes.get(i);
       StepProgress step = finish.step();
-      if (counts[0][i] != 1) {
+      if (!changed.contains(StepRef.of(step))) {
         throw new ConcurrentClosureChangeException(
             "step "
                 + step.step()
@@ -635,6 +679,66 @@ public final class JdbcClosureStore implements ClosureStore {
               stored));
     }
     return finished;
+  }
+
+  /** One step row of one closure, as a statement's RETURNING names it. */
+  private record StepRef(long closureId, String step) {
+    static StepRef of(StepProgress step) {
+      return new StepRef(step.closureId(), step.step().name());
+    }
+  }
+
+  /** Step rows to insert, as the columns of one statement's arrays. */
+  private static final class StepRows {
+    final List<Long> ids;
+    final List<String> names;
+    final List<Integer> orders;
+    final List<String> keys;
+
+    StepRows(int expected) {
+      ids = new ArrayList<>(expected);
+      names = new ArrayList<>(expected);
+      orders = new ArrayList<>(expected);
+      keys = new ArrayList<>(expected);
+    }
+
+    void add(long closureId, Step step, String idempotencyKey) {
+      ids.add(closureId);
+      names.add(step.name());
+      orders.add(step.ordinal() + 1);
+      keys.add(idempotencyKey);
+    }
+
+    boolean isEmpty() {
+      return ids.isEmpty();
+    }
+  }
+
+  /**
+   * Runs a set-based step update and returns the rows it changed. A row given twice would be
+   * changed once by {@code UPDATE ... FROM}: refused, so every row's guard counts.
+   */
+  private static Set<StepRef> changedSteps(
+      JdbcClient.StatementSpec statement, List<StepProgress> steps) {
+    Set<StepRef> given = new HashSet<>();
+    for (StepProgress step : steps) {
+      if (!given.add(StepRef.of(step))) {
+        throw new IllegalArgumentException(
+            "step " + step.step() + " of closure " + step.closureId() + " given twice");
+      }
+    }
+    return new HashSet<>(
+        statement
+            .query((rs, n) -> new StepRef(rs.getLong("closure_id"), rs.getString("step")))
+            .list());
+  }
+
+  private static Long[] ids(List<StepProgress> steps) {
+    return steps.stream().map(StepProgress::closureId).toArray(Long[]::new);
+  }
+
+  private static String[] names(List<StepProgress> steps) {
+    return steps.stream().map(step -> step.step().name()).toArray(String[]::new);
   }
 
   private static Closure closure(ResultSet rs, int rowNum) throws SQLException {

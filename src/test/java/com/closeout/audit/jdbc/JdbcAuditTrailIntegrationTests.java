@@ -159,6 +159,28 @@ class JdbcAuditTrailIntegrationTests {
   }
 
   @Test
+  void appendAllOfThousandsOfRecordsWithEveryOptionalFieldIsOneIntactChain() {
+    // One statement takes the group as arrays: no per-statement parameter limit to split at.
+    List<AuditRecord> records = new java.util.ArrayList<>();
+    for (int i = 1; i <= 6_000; i++) {
+      AuditRecord record = AuditRecord.of("evt-" + i, "ESC-" + (i % 7), 1, AuditAction.STEP_DONE);
+      records.add(
+          switch (i % 3) {
+            case 0 -> record.target(TargetSystem.LEDGER, "LED-" + i).skipped().detail("d " + i);
+            case 1 -> record.notified("coordinator");
+            default -> AuditRecord.of(null, null, null, AuditAction.IGNORED);
+          });
+    }
+
+    List<AuditEntry> appended = audit.appendAll(records);
+
+    assertThat(appended).hasSize(6_000);
+    assertThat(audit.count()).isEqualTo(6_000);
+    assertThat(audit.entries(1, 6_000)).containsExactlyElementsOf(appended);
+    assertThat(audit.verify()).isEmpty();
+  }
+
+  @Test
   void appendAllOfNothingWritesNothing() {
     assertThat(audit.appendAll(List.of())).isEmpty();
     assertThat(audit.count()).isZero();

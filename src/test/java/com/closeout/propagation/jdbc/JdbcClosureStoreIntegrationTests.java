@@ -466,6 +466,39 @@ class JdbcClosureStoreIntegrationTests {
   }
 
   @Test
+  void versionsWaitingBehindALeasedSiblingNeverCrowdOtherEscalationsOutOfTheBatch() {
+    start("ESC-A", 1, T0.minusSeconds(60));
+    assertThat(closures.claimDue(T0, "w1", T0.plusSeconds(120), 1)).hasSize(1);
+    // Four later versions of ESC-A are due before anything else, and all wait for version 1.
+    for (int version = 2; version <= 5; version++) {
+      start("ESC-A", version, T0.minusSeconds(60 - version));
+    }
+    Closure b = start("ESC-B", 1, T0.minusSeconds(10));
+    Closure c = start("ESC-C", 1, T0.minusSeconds(5));
+
+    assertThat(closures.claimDue(T0, "w2", T0.plusSeconds(120), 2))
+        .extracting(Closure::id)
+        .containsExactly(b.id(), c.id());
+  }
+
+  @Test
+  void claimedAndFinishedClosuresLeaveTheNextClaimOnlyWhatIsDue() {
+    for (int i = 0; i < 300; i++) {
+      start("ESC-" + i, 1, T0.minusSeconds(600 - i));
+    }
+    for (int round = 0; round < 10; round++) {
+      List<Closure> batch = closures.claimDue(T0, "w1", T0.plusSeconds(120), 30);
+      assertThat(batch).hasSize(30);
+      closures.changeAll(batch, ClosureChange.to(ClosureStatus.COMPLETED, T0));
+    }
+    Closure late = start("ESC-late", 1, T0.minusSeconds(1));
+
+    assertThat(closures.claimDue(T0, "w1", T0.plusSeconds(120), 30))
+        .extracting(Closure::id)
+        .containsExactly(late.id());
+  }
+
+  @Test
   void claimDueRespectsTheBatchLimit() {
     for (int i = 0; i < 5; i++) {
       start("ESC-" + i, 1, T0.minusSeconds(50 - i));
@@ -536,6 +569,29 @@ class JdbcClosureStoreIntegrationTests {
         .containsExactly("IN_REVIEW");
     assertThat(closures.step(a.id(), Step.TRACKER_SYNC).orElseThrow().prior())
         .isEqualTo(recorded.get(0).prior());
+  }
+
+  @Test
+  void aStepGivenTwiceInOneGroupIsRefusedAndNothingOfTheGroupIsWritten() {
+    Closure a = start("ESC-A", 1, T0);
+    StepProgress tracker = closures.step(a.id(), Step.TRACKER_SYNC).orElseThrow();
+    StepProgress ledger = closures.step(a.id(), Step.LEDGER_SYNC).orElseThrow();
+
+    // One UPDATE ... FROM would change the row once: the second finish's guard would not count.
+    assertThatThrownBy(
+            () ->
+                closures.finishSteps(
+                    List.of(
+                        new ClosureStore.StepFinish(ledger, StepStatus.DONE, List.of()),
+                        new ClosureStore.StepFinish(tracker, StepStatus.DONE, List.of()),
+                        new ClosureStore.StepFinish(
+                            tracker, StepStatus.SKIPPED_ALREADY_DONE, List.of())),
+                    T0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("given twice");
+    assertThat(closures.steps(a.id()))
+        .extracting(StepProgress::status)
+        .containsOnly(StepStatus.PENDING);
   }
 
   @Test

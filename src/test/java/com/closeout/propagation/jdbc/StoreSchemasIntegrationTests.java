@@ -113,9 +113,39 @@ class StoreSchemasIntegrationTests {
 
       StoreSchemas.migrate(schema.dataSource());
 
-      // Every migration (V1 store, V2 notice deliveries) was applied once, and none again.
-      assertThat(before).isEqualTo(2);
+      // Every migration (V1 store, V2 notice deliveries, V3 planner settings) was applied once,
+      // and none again.
+      assertThat(before).isEqualTo(3);
       assertThat(jdbc.sql(applied).query(Long.class).single()).isEqualTo(before);
+    }
+  }
+
+  @Test
+  void everyTableOfTheStoreIsWorkedWithoutParallelPlans() {
+    try (IsolatedSchema schema = TestDatabase.freshSchema("schemas")) {
+      JdbcClient jdbc = JdbcClient.create(schema.dataSource());
+      List<String> tables =
+          jdbc.sql(
+                  """
+                  SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                   WHERE n.nspname = current_schema() AND c.relkind = 'r'
+                     AND c.relname NOT IN ('flyway_schema_history', 'audit_head')
+                     AND NOT coalesce('parallel_workers=0' = ANY(c.reloptions), false)
+                  """)
+              .query(String.class)
+              .list();
+      boolean closureIdDistinct =
+          jdbc.sql(
+                  """
+                  SELECT coalesce('n_distinct=-0.1667' = ANY(a.attoptions), false)
+                    FROM pg_attribute a
+                   WHERE a.attrelid = CAST('closure_steps' AS regclass) AND a.attname = 'closure_id'
+                  """)
+              .query(Boolean.class)
+              .single();
+
+      assertThat(tables).as("tables a parallel plan could still scan").isEmpty();
+      assertThat(closureIdDistinct).as("closure_steps.closure_id has n_distinct = -1/6").isTrue();
     }
   }
 
