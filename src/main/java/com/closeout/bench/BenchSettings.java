@@ -29,7 +29,7 @@ public record BenchSettings(
     int warmupSeconds,
     int peerCases) {
 
-  public static final int DEFAULT_CASES = 30_000;
+  public static final int DEFAULT_CASES = 60_000;
   public static final int DEFAULT_PEER_CASES = 3_000;
   public static final int DEFAULT_WARMUP_SECONDS = 15;
   public static final int DEFAULT_PARALLELISM = 8;

@@ -106,4 +106,11 @@ public interface ClosureStore {
    * ConcurrentClosureChangeException}, changing nothing that commits, if any step moved.
    */
   List<StepProgress> finishSteps(List<StepFinish> finishes, Instant at);
+
+  /**
+   * Clears the prior values of pending steps that were recorded but never written: a phase records
+   * the prior values of all its steps before its first write, and a step left unwritten because an
+   * earlier one stopped must not read as attempted later. Guarded like {@link #finishSteps}.
+   */
+  List<StepProgress> forgetPriors(List<StepProgress> steps);
 }

@@ -23,6 +23,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.EnumMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -43,17 +45,32 @@ import org.slf4j.LoggerFactory;
 /**
  * Works due closures. A claim leases a batch (one statement, one closure per escalation); every
  * claim re-verifies the source record, so a resume after a crash or a retry delay never acts on a
- * record that changed. The batch then moves through the steps in lockstep: for each step, all
- * targets are read (concurrently, with an executor), the prior values of every planned write are
- * committed in one transaction together with the previous step's results and audit entries, and the
- * writes are sent. A crash anywhere therefore resumes at the first unfinished step, with the prior
- * values of any write that may have reached a target already durable — and a batch of B closures
- * costs six commits instead of a dozen per closure.
+ * record that changed. The batch then moves through the steps in lockstep, a phase of steps at a
+ * time ({@link #PHASES}): the targets of a phase are read (concurrently, with an executor), the
+ * prior values of every planned write are committed in one transaction together with the previous
+ * phase's results and audit entries, and the writes are sent, each closure's in step order. A crash
+ * anywhere therefore resumes at the first unfinished step, with the prior values of any write that
+ * may have reached a target already durable — and a batch of B closures costs four commits instead
+ * of a dozen per closure.
  */
 public final class ClosureWorker {
   private static final Logger LOG = LoggerFactory.getLogger(ClosureWorker.class);
   private static final Pattern ACTION_CODE = Pattern.compile("[A-Z][A-Z0-9_]{0,63}");
   private static final int MAX_ROUNDS = 100_000;
+
+  /**
+   * The steps in the order they run, cut into phases. The steps of a phase write to systems whose
+   * state the others' writes do not change, so all of a phase's prior values can be read and made
+   * durable before its first write; a closure's writes in a phase still go one after another, in
+   * step order, and stop at the first that does not go through. The archive links are written on
+   * the tracker and ledger records, so they are read after both syncs; the queue is its own system.
+   */
+  static final List<List<Step>> PHASES =
+      List.of(
+          List.of(Step.TRACKER_SYNC, Step.LEDGER_SYNC),
+          List.of(Step.ARCHIVE_LINK, Step.QUEUE_CLOSE),
+          List.of(Step.COMPLETION_RECORD),
+          List.of(Step.COORDINATOR_NOTIFY));
 
   private final ClosureStore closures;
   private final Inbox inbox;
@@ -123,11 +140,12 @@ public final class ClosureWorker {
   }
 
   /**
-   * Verification, then each step in lockstep. A phase's outcome commits together with the next
-   * phase's prior values (a {@link Carry}): the next step's target is another system, so its prior
-   * values can be read before the last step's results commit, and a crash in between leaves what a
-   * crash between two commits always left — a step to re-run idempotently. About seven commits a
-   * batch instead of thirteen.
+   * Verification, then each phase in lockstep. A phase's outcome commits together with the next
+   * phase's prior values (a {@link Carry}): the next phase's targets are other systems, so their
+   * prior values can be read before the last phase's results commit, and a crash in between leaves
+   * what a crash between two commits always left — a step to re-run idempotently. Four commits a
+   * batch: verification with the syncs' prior values; the syncs' results with the archive links'
+   * and the queue's; theirs with the completion records; the notice with the final status.
    */
   private void workBatch(List<ClosureRun> runs) {
     List<Verdict> verdicts =
@@ -156,11 +174,14 @@ public final class ClosureWorker {
             each(run -> settleVerdict(run, verdicts.get(runs.indexOf(run)))),
             List.of(),
             going::contains);
-    for (Step step : Step.values()) {
+    for (List<Step> phase : PHASES) {
       Carry before = carry;
       List<ClosureRun> due =
-          going.stream().filter(before::proceeds).filter(run -> run.needs(step)).toList();
-      if (step == Step.COMPLETION_RECORD) {
+          going.stream()
+              .filter(before::proceeds)
+              .filter(run -> phase.stream().anyMatch(run::needs))
+              .toList();
+      if (phase.equals(List.of(Step.COMPLETION_RECORD))) {
         // The trail names the entries so far: the carried results are appended first.
         commit(
             carry.then(
@@ -170,11 +191,11 @@ public final class ClosureWorker {
                   auditor.flush();
                   recordCompletions(completing.stream().filter(run -> run.active).toList());
                 },
-                step));
+                phase));
         carry = Carry.NONE;
         continue;
       }
-      carry = runStep(step, due, carry);
+      carry = runPhase(phase, due, carry);
     }
     commit(
         carry.then(
@@ -188,7 +209,7 @@ public final class ClosureWorker {
               completed.forEach(
                   run -> auditor.append(ClosureAuditor.record(run.closure, AuditAction.COMPLETED)));
             },
-            null));
+            List.of()));
   }
 
   /**
@@ -209,15 +230,33 @@ public final class ClosureWorker {
       return !members.contains(run) || proceeds.test(run);
     }
 
-    /** This carry and {@code next}, as one group: this carry's part runs first. */
+    /**
+     * This carry and {@code next}, as one group: this carry's part runs first.
+     *
+     * @param announced steps whose commit is announced for the runs of {@code next}
+     */
     Carry then(
-        String nextWhat, List<ClosureRun> next, Consumer<List<ClosureRun>> nextWork, Step step) {
+        String nextWhat,
+        List<ClosureRun> next,
+        Consumer<List<ClosureRun>> nextWork,
+        List<Step> announced) {
+      return thenAnnouncing(
+          nextWhat,
+          next,
+          nextWork,
+          announced.stream().map(step -> new StepMembers(step, next)).toList());
+    }
+
+    /** As above, each announced step with the runs it was worked for. */
+    Carry thenAnnouncing(
+        String nextWhat,
+        List<ClosureRun> next,
+        Consumer<List<ClosureRun>> nextWork,
+        Collection<StepMembers> announced) {
       List<ClosureRun> union = new ArrayList<>(members);
       next.stream().filter(run -> !members.contains(run)).forEach(union::add);
       List<StepMembers> both = new ArrayList<>(steps);
-      if (step != null) {
-        both.add(new StepMembers(step, next));
-      }
+      both.addAll(announced);
       return new Carry(
           what.isEmpty() ? nextWhat : what + " + " + nextWhat,
           union,
@@ -279,77 +318,241 @@ public final class ClosureWorker {
   }
 
   /**
-   * One external step for every closure that needs it: plan, make priors durable (with the carried
-   * outcome of the phase before), write. Returns the step's results, to commit with the next phase.
+   * One phase for every closure that needs a step of it: plan (read) each needed step; make
+   * durable, with the carried outcome of the phase before, every prior value a write of the phase
+   * may need and the outcome of a first step already settled by its plan; write. Returns the
+   * phase's results, to commit with the next phase.
    */
-  private Carry runStep(Step step, List<ClosureRun> due, Carry carry) {
-    List<StepPlan> plans =
-        concurrently(due, run -> plan(step, run), run -> new StepPlan.Settled(tooSlow(step)));
-    // A notice has no prior values: nothing to record for it.
+  private Carry runPhase(List<Step> phase, List<ClosureRun> due, Carry carry) {
+    List<PhasePlan> plans =
+        concurrently(
+            due,
+            run -> planPhase(phase, run),
+            run -> {
+              Step first = phase.stream().filter(run::needs).findFirst().orElseThrow();
+              return new PhasePlan(first, Map.of(first, new StepPlan.Settled(tooSlow(first))));
+            });
     List<ClosureRun> recording =
-        due.stream()
-            .filter(
-                run -> {
-                  StepPlan plan = plans.get(due.indexOf(run));
-                  return !(plan instanceof StepPlan.Write write) || !write.prior().isEmpty();
-                })
-            .toList();
+        due.stream().filter(run -> plans.get(due.indexOf(run)).hasSomethingToRecord()).toList();
     commit(
-        carry.then(
-            step + " plans",
+        carry.thenAnnouncing(
+            phase + " plans",
             recording,
             runs -> {
               List<ClosureRun> writers = new ArrayList<>();
               List<ClosureStore.PriorRecord> priors = new ArrayList<>();
-              List<Settlement> settled = new ArrayList<>();
+              Map<Step, List<Settlement>> settled = new EnumMap<>(Step.class);
               for (ClosureRun run : runs) {
-                StepPlan plan = plans.get(due.indexOf(run));
-                if (plan instanceof StepPlan.Write write) {
+                PhasePlan plan = plans.get(due.indexOf(run));
+                for (Map.Entry<Step, StepPlan.Write> write : plan.priorsToRecord().entrySet()) {
                   writers.add(run);
-                  priors.add(new ClosureStore.PriorRecord(run.steps.get(step), write.prior()));
-                } else if (plan instanceof StepPlan.Settled settlement) {
-                  settled.add(new Settlement(run, settlement.result()));
+                  priors.add(
+                      new ClosureStore.PriorRecord(
+                          run.steps.get(write.getKey()), write.getValue().prior()));
+                }
+                if (plan.firstSettled() != null) {
+                  settled
+                      .computeIfAbsent(plan.first(), step -> new ArrayList<>())
+                      .add(new Settlement(run, plan.firstSettled()));
                 }
               }
               List<StepProgress> recorded = closures.recordPriors(priors);
               for (int i = 0; i < writers.size(); i++) {
-                writers.get(i).steps.put(step, recorded.get(i));
+                writers.get(i).steps.put(recorded.get(i).step(), recorded.get(i));
               }
-              settleAll(step, settled);
+              phase.forEach(step -> settleAll(step, settled.getOrDefault(step, List.of())));
             },
-            step));
+            phase.stream()
+                .map(
+                    step ->
+                        new StepMembers(
+                            step,
+                            recording.stream()
+                                .filter(
+                                    run -> {
+                                      PhasePlan plan = plans.get(due.indexOf(run));
+                                      return plan.first() == step && plan.firstSettled() != null;
+                                    })
+                                .toList()))
+                .toList()));
     // Only what committed goes on: a run handed back in the group is no longer active.
     List<ClosureRun> writing =
         due.stream()
-            .filter(run -> run.active && plans.get(due.indexOf(run)) instanceof StepPlan.Write)
+            .filter(run -> run.active && plans.get(due.indexOf(run)).writesSomething())
             .toList();
     if (writing.isEmpty()) {
       return Carry.NONE;
     }
-    List<StepResult> results =
+    List<PhaseResults> results =
         concurrently(
             writing,
-            run ->
-                executor.write(
-                    step,
-                    (StepPlan.Write) plans.get(due.indexOf(run)),
-                    run.closure.key(),
-                    run.record),
-            run -> tooSlow(step));
+            run -> writePhase(plans.get(due.indexOf(run)), run),
+            run -> PhaseResults.late(plans.get(due.indexOf(run))));
     return new Carry(
-        step + " writes",
+        phase + " writes",
         writing,
-        runs ->
-            settleAll(
-                step,
-                runs.stream()
-                    .map(run -> new Settlement(run, results.get(writing.indexOf(run))))
-                    .toList()),
-        List.of(new StepMembers(step, writing)),
-        run -> {
-          StepResult result = results.get(writing.indexOf(run));
-          return result instanceof StepResult.Applied || result instanceof StepResult.AlreadyDone;
-        });
+        runs -> {
+          List<StepProgress> unwritten = new ArrayList<>();
+          List<ClosureRun> unwrittenRuns = new ArrayList<>();
+          for (Step step : phase) {
+            List<Settlement> settlements = new ArrayList<>();
+            for (ClosureRun run : runs) {
+              StepResult result = results.get(writing.indexOf(run)).outcomes().get(step);
+              if (result != null) {
+                settlements.add(new Settlement(run, result));
+              }
+            }
+            settleAll(step, settlements);
+          }
+          for (ClosureRun run : runs) {
+            for (Step step : results.get(writing.indexOf(run)).neverWritten()) {
+              unwrittenRuns.add(run);
+              unwritten.add(run.steps.get(step));
+            }
+          }
+          List<StepProgress> forgotten = closures.forgetPriors(unwritten);
+          for (int i = 0; i < unwrittenRuns.size(); i++) {
+            unwrittenRuns.get(i).steps.put(forgotten.get(i).step(), forgotten.get(i));
+          }
+        },
+        phase.stream()
+            .map(
+                step ->
+                    new StepMembers(
+                        step,
+                        writing.stream()
+                            .filter(
+                                run ->
+                                    results.get(writing.indexOf(run)).outcomes().containsKey(step))
+                            .toList()))
+            .toList(),
+        run -> results.get(writing.indexOf(run)).allWentThrough());
+  }
+
+  /**
+   * What a phase will do for one closure: the plan of each step it needs, in step order, and what
+   * of them must be durable before the first write.
+   *
+   * @param first the first step of the phase the closure needs
+   * @param plans the plan of each needed step, in step order; planning stops at a step whose plan
+   *     does not go on
+   */
+  private record PhasePlan(Step first, Map<Step, StepPlan> plans) {
+    /** The first step's outcome when its plan settled it (done, skipped, a stop or a wait). */
+    StepResult firstSettled() {
+      return plans.get(first) instanceof StepPlan.Settled settled ? settled.result() : null;
+    }
+
+    /**
+     * The writes whose prior values are recorded now: every write of the phase that follows only
+     * steps that may go through. A step whose plan settled it with a stop or a wait ends the
+     * phase's recording there.
+     */
+    Map<Step, StepPlan.Write> priorsToRecord() {
+      Map<Step, StepPlan.Write> recorded = new EnumMap<>(Step.class);
+      for (Map.Entry<Step, StepPlan> entry : plans.entrySet()) {
+        StepPlan plan = entry.getValue();
+        if (plan instanceof StepPlan.Write write) {
+          if (!write.prior().isEmpty()) {
+            recorded.put(entry.getKey(), write);
+          }
+        } else if (!goesThrough(((StepPlan.Settled) plan).result())) {
+          break;
+        }
+      }
+      return recorded;
+    }
+
+    boolean hasSomethingToRecord() {
+      return firstSettled() != null || !priorsToRecord().isEmpty();
+    }
+
+    /** Whether, once the first step's settled outcome commits, there is anything left to do. */
+    boolean writesSomething() {
+      StepResult settled = firstSettled();
+      if (settled != null && !goesThrough(settled)) {
+        return false;
+      }
+      return plans.size() > 1 || settled == null;
+    }
+  }
+
+  /**
+   * What a phase's writes came to for one closure.
+   *
+   * @param outcomes each step's outcome to settle now, in step order: written, or settled by its
+   *     plan after the steps before it went through (the first step's settled plan committed with
+   *     the priors and is not repeated)
+   * @param neverWritten steps whose prior values were recorded and that were not written, because a
+   *     step before them did not go through
+   * @param late the phase deadline passed: its writes may still land, so nothing is forgotten
+   */
+  private record PhaseResults(
+      Map<Step, StepResult> outcomes, List<Step> neverWritten, boolean late) {
+    static PhaseResults late(PhasePlan plan) {
+      // The first step whose outcome was still to come: a write, or one settled after it.
+      Step pending =
+          plan.plans().keySet().stream()
+              .filter(step -> step != plan.first() || plan.firstSettled() == null)
+              .findFirst()
+              .orElseThrow();
+      return new PhaseResults(Map.of(pending, tooSlow(pending)), List.of(), true);
+    }
+
+    boolean allWentThrough() {
+      return !late && outcomes.values().stream().allMatch(ClosureWorker::goesThrough);
+    }
+  }
+
+  private static boolean goesThrough(StepResult result) {
+    return result instanceof StepResult.Applied || result instanceof StepResult.AlreadyDone;
+  }
+
+  /** Reads for each step of the phase the closure needs, in order, until one will not go on. */
+  private PhasePlan planPhase(List<Step> phase, ClosureRun run) {
+    Map<Step, StepPlan> plans = new EnumMap<>(Step.class);
+    Step first = null;
+    for (Step step : phase) {
+      if (!run.needs(step)) {
+        continue;
+      }
+      first = first == null ? step : first;
+      StepPlan plan = plan(step, run);
+      plans.put(step, plan);
+      if (plan instanceof StepPlan.Settled settled && !goesThrough(settled.result())) {
+        break;
+      }
+    }
+    return new PhasePlan(first, plans);
+  }
+
+  /** A closure's writes of one phase, one after another, until one does not go through. */
+  private PhaseResults writePhase(PhasePlan plan, ClosureRun run) {
+    Map<Step, StepResult> outcomes = new EnumMap<>(Step.class);
+    List<Step> neverWritten = new ArrayList<>();
+    Map<Step, StepPlan.Write> recorded = plan.priorsToRecord();
+    boolean stopped = false;
+    for (Map.Entry<Step, StepPlan> entry : plan.plans().entrySet()) {
+      Step step = entry.getKey();
+      if (stopped) {
+        if (recorded.containsKey(step)) {
+          neverWritten.add(step);
+        }
+        continue;
+      }
+      StepResult result;
+      if (entry.getValue() instanceof StepPlan.Write write) {
+        result = executor.write(step, write, run.closure.key(), run.record);
+      } else if (step == plan.first()) {
+        // Settled with the prior values: committed already.
+        continue;
+      } else {
+        result = ((StepPlan.Settled) entry.getValue()).result();
+      }
+      outcomes.put(step, result);
+      stopped = !goesThrough(result);
+    }
+    return new PhaseResults(outcomes, neverWritten, false);
   }
 
   private record Settlement(ClosureRun run, StepResult result) {}

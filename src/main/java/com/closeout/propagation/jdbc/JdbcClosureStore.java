@@ -681,6 +681,54 @@ public final class JdbcClosureStore implements ClosureStore {
     return finished;
   }
 
+  @Override
+  public List<StepProgress> forgetPriors(List<StepProgress> steps) {
+    if (steps.isEmpty()) {
+      return List.of();
+    }
+    Set<StepRef> changed =
+        changedSteps(
+            jdbc.sql(
+                    """
+                    UPDATE closure_steps s
+                       SET prior = NULL, revision = s.revision + 1
+                      FROM unnest(CAST(:ids AS bigint[]), CAST(:steps AS text[]),
+                                  CAST(:revisions AS bigint[]))
+                           AS u(closure_id, step, revision)
+                     WHERE s.closure_id = u.closure_id AND s.step = u.step
+                       AND s.revision = u.revision AND s.status = 'PENDING'
+                    RETURNING s.closure_id, s.step
+                    """)
+                .param("ids", ids(steps))
+                .param("steps", names(steps))
+                .param(
+                    "revisions", steps.stream().map(StepProgress::revision).toArray(Long[]::new)),
+            steps);
+    List<StepProgress> forgotten = new ArrayList<>(steps.size());
+    for (StepProgress step : steps) {
+      if (!changed.contains(StepRef.of(step))) {
+        throw new ConcurrentClosureChangeException(
+            "step "
+                + step.step()
+                + " of closure "
+                + step.closureId()
+                + " is no longer pending at revision "
+                + step.revision());
+      }
+      forgotten.add(
+          new StepProgress(
+              step.closureId(),
+              step.step(),
+              step.status(),
+              step.revision() + 1,
+              step.idempotencyKey(),
+              List.of(),
+              step.written(),
+              step.finishedAt()));
+    }
+    return forgotten;
+  }
+
   /** One step row of one closure, as a statement's RETURNING names it. */
   private record StepRef(long closureId, String step) {
     static StepRef of(StepProgress step) {
