@@ -1,6 +1,7 @@
 package com.closeout.propagation;
 
 import com.closeout.audit.AuditAction;
+import com.closeout.audit.AuditEntry;
 import com.closeout.audit.AuditRecord;
 import com.closeout.audit.AuditTrail;
 import java.util.ArrayList;
@@ -49,15 +50,17 @@ final class ClosureAuditor {
   }
 
   /**
-   * Inside {@link #batched}: appends what was collected so far, in this transaction, so a read that
-   * follows sees it (the completion record's trail).
+   * Inside {@link #batched}: appends what was collected so far, in this transaction, and returns
+   * the entries as chained (the completion record's trail names them).
    */
-  void flush() {
+  List<AuditEntry> flush() {
     List<AuditRecord> batch = pending.get();
-    if (batch != null && !batch.isEmpty()) {
-      trail.appendAll(List.copyOf(batch));
-      batch.clear();
+    if (batch == null || batch.isEmpty()) {
+      return List.of();
     }
+    List<AuditEntry> appended = trail.appendAll(List.copyOf(batch));
+    batch.clear();
+    return appended;
   }
 
   static AuditRecord record(Closure closure, AuditAction action) {

@@ -1,11 +1,13 @@
 package com.closeout.propagation;
 
 import com.closeout.audit.AuditAction;
+import com.closeout.audit.AuditEntry;
 import com.closeout.audit.AuditRecord;
 import com.closeout.audit.AuditTrail;
 import com.closeout.audit.CompletionRecords;
 import com.closeout.domain.ClosureKey;
 import com.closeout.domain.ClosureStatus;
+import com.closeout.domain.EscalationId;
 import com.closeout.domain.EventOutcome;
 import com.closeout.domain.FollowUpReason;
 import com.closeout.domain.Step;
@@ -188,8 +190,25 @@ public final class ClosureWorker {
                 "completion records",
                 due,
                 completing -> {
-                  auditor.flush();
-                  recordCompletions(completing.stream().filter(run -> run.active).toList());
+                  List<ClosureRun> active = completing.stream().filter(run -> run.active).toList();
+                  // The committed part of each trail is read before the flush takes the chain
+                  // head, so the read never holds up every other appender; the entries of this
+                  // transaction are added as the flush chained them.
+                  Map<ClosureKey, List<Long>> trails =
+                      audit.trails(active.stream().map(run -> run.closure.key()).toList());
+                  for (AuditEntry entry : auditor.flush()) {
+                    if (entry.escalationId() != null && entry.dispositionVersion() != null) {
+                      List<Long> trail =
+                          trails.get(
+                              new ClosureKey(
+                                  new EscalationId(entry.escalationId()),
+                                  entry.dispositionVersion()));
+                      if (trail != null) {
+                        trail.add(entry.sequence());
+                      }
+                    }
+                  }
+                  recordCompletions(active, trails);
                 },
                 phase));
         carry = Carry.NONE;
@@ -643,13 +662,14 @@ public final class ClosureWorker {
 
   /**
    * The completion trace lives in Closeout's own store: written, marked done and audited in the
-   * same transaction, so a crash cannot separate them. The trail names the audit entries committed
-   * so far (the source event through the notice); one read and one batch serve the whole group.
+   * same transaction, so a crash cannot separate them. The trail names the closure's audit entries
+   * so far: those committed before this transaction and those it appended (the source event through
+   * the queue close); an entry another process appends for the same version in between (a
+   * redelivery's DUPLICATE) is in the chain, not in the trail. One read and one batch serve the
+   * whole group.
    */
-  private void recordCompletions(List<ClosureRun> runs) {
+  private void recordCompletions(List<ClosureRun> runs, Map<ClosureKey, List<Long>> trails) {
     Instant now = clock.instant();
-    Map<ClosureKey, List<Long>> trails =
-        audit.trails(runs.stream().map(run -> run.closure.key()).toList());
     List<Boolean> written =
         completions.insertAll(
             runs.stream()
