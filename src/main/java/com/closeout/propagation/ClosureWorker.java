@@ -189,27 +189,8 @@ public final class ClosureWorker {
             carry.then(
                 "completion records",
                 due,
-                completing -> {
-                  List<ClosureRun> active = completing.stream().filter(run -> run.active).toList();
-                  // The committed part of each trail is read before the flush takes the chain
-                  // head, so the read never holds up every other appender; the entries of this
-                  // transaction are added as the flush chained them.
-                  Map<ClosureKey, List<Long>> trails =
-                      audit.trails(active.stream().map(run -> run.closure.key()).toList());
-                  for (AuditEntry entry : auditor.flush()) {
-                    if (entry.escalationId() != null && entry.dispositionVersion() != null) {
-                      List<Long> trail =
-                          trails.get(
-                              new ClosureKey(
-                                  new EscalationId(entry.escalationId()),
-                                  entry.dispositionVersion()));
-                      if (trail != null) {
-                        trail.add(entry.sequence());
-                      }
-                    }
-                  }
-                  recordCompletions(active, trails);
-                },
+                completing ->
+                    recordCompletions(completing.stream().filter(run -> run.active).toList()),
                 phase));
         carry = Carry.NONE;
         continue;
@@ -668,8 +649,22 @@ public final class ClosureWorker {
    * redelivery's DUPLICATE) is in the chain, not in the trail. One read and one batch serve the
    * whole group.
    */
-  private void recordCompletions(List<ClosureRun> runs, Map<ClosureKey, List<Long>> trails) {
+  private void recordCompletions(List<ClosureRun> runs) {
     Instant now = clock.instant();
+    // The committed part of each trail is read before the flush takes the chain head, so the read
+    // never holds up every other appender; this transaction's entries come from the flush.
+    Map<ClosureKey, List<Long>> trails =
+        audit.trails(runs.stream().map(run -> run.closure.key()).toList());
+    for (AuditEntry entry : auditor.flush()) {
+      if (entry.escalationId() != null && entry.dispositionVersion() != null) {
+        List<Long> trail =
+            trails.get(
+                new ClosureKey(new EscalationId(entry.escalationId()), entry.dispositionVersion()));
+        if (trail != null) {
+          trail.add(entry.sequence());
+        }
+      }
+    }
     List<Boolean> written =
         completions.insertAll(
             runs.stream()

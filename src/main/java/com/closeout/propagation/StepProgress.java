@@ -24,4 +24,10 @@ public record StepProgress(
     prior = prior == null ? List.of() : List.copyOf(prior);
     written = written == null ? List.of() : List.copyOf(written);
   }
+
+  /** This step as a guarded write of its prior values leaves it: the next revision. */
+  public StepProgress withPrior(List<TargetSnapshot> recorded) {
+    return new StepProgress(
+        closureId, step, status, revision + 1, idempotencyKey, recorded, written, finishedAt);
+  }
 }

@@ -588,7 +588,7 @@ public final class JdbcClosureStore implements ClosureStore {
                     """)
                 .param("ids", ids(steps))
                 .param("steps", names(steps))
-                .param("revisions", steps.stream().map(StepProgress::revision).toArray(Long[]::new))
+                .param("revisions", revisions(steps))
                 .param(
                     "priors",
                     priors.stream().map(p -> json(List.copyOf(p.prior()))).toArray(String[]::new)),
@@ -597,16 +597,7 @@ public final class JdbcClosureStore implements ClosureStore {
     for (PriorRecord prior : priors) {
       StepProgress step = prior.step();
       if (changed.contains(StepRef.of(step))) {
-        recorded.add(
-            new StepProgress(
-                step.closureId(),
-                step.step(),
-                step.status(),
-                step.revision() + 1,
-                step.idempotencyKey(),
-                prior.prior(),
-                step.written(),
-                step.finishedAt()));
+        recorded.add(step.withPrior(prior.prior()));
       } else {
         // Already recorded by an earlier attempt (first wins), or changed: the one-row path says.
         recorded.add(recordPrior(step, prior.prior()));
@@ -644,7 +635,7 @@ public final class JdbcClosureStore implements ClosureStore {
                 .param("ids", ids(steps))
                 .param("steps", names(steps))
                 .param("froms", steps.stream().map(st -> st.status().name()).toArray(String[]::new))
-                .param("revisions", steps.stream().map(StepProgress::revision).toArray(Long[]::new))
+                .param("revisions", revisions(steps))
                 .param("tos", finishes.stream().map(f -> f.to().name()).toArray(String[]::new))
                 .param(
                     "written",
@@ -701,8 +692,7 @@ public final class JdbcClosureStore implements ClosureStore {
                     """)
                 .param("ids", ids(steps))
                 .param("steps", names(steps))
-                .param(
-                    "revisions", steps.stream().map(StepProgress::revision).toArray(Long[]::new)),
+                .param("revisions", revisions(steps)),
             steps);
     List<StepProgress> forgotten = new ArrayList<>(steps.size());
     for (StepProgress step : steps) {
@@ -715,16 +705,7 @@ public final class JdbcClosureStore implements ClosureStore {
                 + " is no longer pending at revision "
                 + step.revision());
       }
-      forgotten.add(
-          new StepProgress(
-              step.closureId(),
-              step.step(),
-              step.status(),
-              step.revision() + 1,
-              step.idempotencyKey(),
-              List.of(),
-              step.written(),
-              step.finishedAt()));
+      forgotten.add(step.withPrior(List.of()));
     }
     return forgotten;
   }
@@ -783,6 +764,10 @@ public final class JdbcClosureStore implements ClosureStore {
 
   private static Long[] ids(List<StepProgress> steps) {
     return steps.stream().map(StepProgress::closureId).toArray(Long[]::new);
+  }
+
+  private static Long[] revisions(List<StepProgress> steps) {
+    return steps.stream().map(StepProgress::revision).toArray(Long[]::new);
   }
 
   private static String[] names(List<StepProgress> steps) {
