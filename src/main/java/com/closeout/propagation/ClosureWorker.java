@@ -53,7 +53,8 @@ import org.slf4j.LoggerFactory;
  * phase's results and audit entries, and the writes are sent, each closure's in step order. A crash
  * anywhere therefore resumes at the first unfinished step, with the prior values of any write that
  * may have reached a target already durable — and a batch of B closures costs four commits instead
- * of a dozen per closure.
+ * of a dozen per closure, three while the worker stays busy: a batch's last group commits with the
+ * next batch's first.
  */
 public final class ClosureWorker {
   private static final Logger LOG = LoggerFactory.getLogger(ClosureWorker.class);
@@ -124,20 +125,42 @@ public final class ClosureWorker {
     this.parallel = parallel;
   }
 
-  /** Works every closure due now until none is; returns how many claims were worked. */
+  /**
+   * Works every closure due now until none is; returns how many claims were worked. A batch's last
+   * group (the notices' results and the completions) commits with the next batch's verification, so
+   * a worker that is kept busy pays three commits a batch; the claim that finds nothing due commits
+   * what is still carried before returning.
+   */
   int runDue() {
     closures.releaseExpiredLeases(clock.instant());
     int worked = 0;
-    for (int round = 0; round < MAX_ROUNDS; round++) {
-      Instant now = clock.instant();
-      List<Closure> batch =
-          closures.claimDue(now, workerId, now.plus(settings.lease()), settings.batchSize());
-      if (batch.isEmpty()) {
-        return worked;
+    Carry carried = Carry.NONE;
+    try {
+      for (int round = 0; round < MAX_ROUNDS; round++) {
+        Instant now = clock.instant();
+        List<Closure> batch =
+            closures.claimDue(now, workerId, now.plus(settings.lease()), settings.batchSize());
+        // Whoever takes the carried group over clears it first: once in a commit it must never be
+        // committed again, whatever happens afterwards.
+        Carry handed = carried;
+        carried = Carry.NONE;
+        if (batch.isEmpty()) {
+          commit(handed);
+          return worked;
+        }
+        carried = workBatch(batch.stream().map(ClosureRun::new).toList(), handed);
+        worked += batch.size();
       }
-      workBatch(batch.stream().map(ClosureRun::new).toList());
-      worked += batch.size();
+    } catch (RuntimeException failure) {
+      // A claim that failed leaves the last batch's notices sent: their results are worth keeping.
+      try {
+        commit(carried);
+      } catch (RuntimeException alsoFailed) {
+        failure.addSuppressed(alsoFailed);
+      }
+      throw failure;
     }
+    commit(carried);
     throw new IllegalStateException("worker did not settle after " + MAX_ROUNDS + " rounds");
   }
 
@@ -145,11 +168,13 @@ public final class ClosureWorker {
    * Verification, then each phase in lockstep. A phase's outcome commits together with the next
    * phase's prior values (a {@link Carry}): the next phase's targets are other systems, so their
    * prior values can be read before the last phase's results commit, and a crash in between leaves
-   * what a crash between two commits always left — a step to re-run idempotently. Four commits a
-   * batch: verification with the syncs' prior values; the syncs' results with the archive links'
-   * and the queue's; theirs with the completion records; the notice with the final status.
+   * what a crash between two commits always left — a step to re-run idempotently. Four groups a
+   * batch: verification with the syncs' prior values (and the group {@code carried} from the batch
+   * before); the syncs' results with the archive links' and the queue's; theirs with the completion
+   * records; the notice with the final status — the last one returned, for the next batch's first
+   * commit or the caller to commit.
    */
-  private void workBatch(List<ClosureRun> runs) {
+  private Carry workBatch(List<ClosureRun> runs, Carry carried) {
     List<Verdict> verdicts =
         concurrently(
             runs,
@@ -169,13 +194,13 @@ public final class ClosureWorker {
       var rows = closures.stepsOf(going.stream().map(r -> r.closure.id()).toList());
       going.forEach(run -> run.steps(rows.get(run.closure.id())));
     }
+    // The runs of the carried group are not in this batch: it only rides with the first commit.
     Carry carry =
-        new Carry(
+        carried.then(
             "verification",
             runs,
             each(run -> settleVerdict(run, verdicts.get(runs.indexOf(run)))),
-            List.of(),
-            going::contains);
+            List.of());
     for (List<Step> phase : PHASES) {
       Carry before = carry;
       List<ClosureRun> due =
@@ -197,19 +222,18 @@ public final class ClosureWorker {
       }
       carry = runPhase(phase, due, carry);
     }
-    commit(
-        carry.then(
-            "completion",
-            going,
-            completing -> {
-              List<ClosureRun> completed = completing.stream().filter(run -> run.active).toList();
-              closures.changeAll(
-                  completed.stream().map(run -> run.closure).toList(),
-                  ClosureChange.to(ClosureStatus.COMPLETED, clock.instant()));
-              completed.forEach(
-                  run -> auditor.append(ClosureAuditor.record(run.closure, AuditAction.COMPLETED)));
-            },
-            List.of()));
+    return carry.then(
+        "completion",
+        going,
+        completing -> {
+          List<ClosureRun> completed = completing.stream().filter(run -> run.active).toList();
+          closures.changeAll(
+              completed.stream().map(run -> run.closure).toList(),
+              ClosureChange.to(ClosureStatus.COMPLETED, clock.instant()));
+          completed.forEach(
+              run -> auditor.append(ClosureAuditor.record(run.closure, AuditAction.COMPLETED)));
+        },
+        List.of());
   }
 
   /**

@@ -23,6 +23,8 @@ import com.closeout.targets.TargetUnavailableException;
 import com.closeout.targets.WriteResult;
 import com.closeout.testsupport.CleanEscalation;
 import com.closeout.testsupport.TestDatabase;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -54,6 +56,9 @@ class ClosureWorkerBatchIntegrationTests {
   private ExecutorService pool;
   private final AtomicInteger transactions = new AtomicInteger();
 
+  /** Claims that still go through before every further one fails; negative: none fails. */
+  private final AtomicInteger claimsBeforeFailure = new AtomicInteger(-1);
+
   @BeforeEach
   void setUp() {
     schema = TestDatabase.freshSchema("batch");
@@ -66,10 +71,28 @@ class ClosureWorkerBatchIntegrationTests {
             return real.transactions().inTransaction(work);
           }
         };
+    ClosureStore closures = real.closures();
+    ClosureStore failingClaims =
+        (ClosureStore)
+            Proxy.newProxyInstance(
+                ClosureStore.class.getClassLoader(),
+                new Class<?>[] {ClosureStore.class},
+                (proxy, method, args) -> {
+                  if (method.getName().equals("claimDue")
+                      && claimsBeforeFailure.getAndUpdate(left -> left > 0 ? left - 1 : left)
+                          == 0) {
+                    throw new IllegalStateException("claim refused by the test");
+                  }
+                  try {
+                    return method.invoke(closures, args);
+                  } catch (InvocationTargetException e) {
+                    throw e.getCause();
+                  }
+                });
     stores =
         new CloseoutStores(
             real.inbox(),
-            real.closures(),
+            failingClaims,
             real.audit(),
             real.completions(),
             real.followUps(),
@@ -95,6 +118,10 @@ class ClosureWorkerBatchIntegrationTests {
         listener,
         new SplittableRandom(5),
         pool);
+  }
+
+  private void failNextClaimAfter(int claims) {
+    claimsBeforeFailure.set(claims);
   }
 
   private List<CleanEscalation> receive(CloseoutEngine engine, int count) {
@@ -149,6 +176,59 @@ class ClosureWorkerBatchIntegrationTests {
     // prior values, the syncs' results with the archive links' and the queue's priors, theirs with
     // the completion records, the notice with the completion: 4 in all (13 one step at a time).
     assertThat(transactions.get()).isEqualTo(4);
+  }
+
+  @Test
+  void aBusyWorkerCommitsABatchsCompletionsWithTheNextBatchsVerification() {
+    CloseoutEngine engine = engine(StepCommitListener.NONE);
+    List<CleanEscalation> escalations = receive(engine, 64);
+    transactions.set(0);
+
+    engine.runDue();
+
+    assertEachCompletedExactlyOnce(escalations);
+    // Two batches of 32: the first batch's notices and completions ride with the second batch's
+    // verification; the second batch's commit alone once the next claim finds nothing due.
+    assertThat(transactions.get()).isEqualTo(7);
+  }
+
+  @Test
+  void theNoticeOfACarriedCompletionIsAnnouncedOnlyOnceItsCommitLanded() {
+    List<String> announced = new ArrayList<>();
+    CloseoutEngine engine =
+        engine(
+            (closure, step) -> {
+              if (step == Step.COORDINATOR_NOTIFY) {
+                // Announced after the commit that records the notice: the closure reads as done.
+                assertThat(
+                        stores
+                            .closures()
+                            .step(stores.closures().find(closure).orElseThrow().id(), step))
+                    .get()
+                    .extracting(StepProgress::status)
+                    .isEqualTo(StepStatus.DONE);
+                announced.add(closure.escalationId().value());
+              }
+            });
+    List<CleanEscalation> escalations = receive(engine, 40);
+
+    engine.runDue();
+
+    assertEachCompletedExactlyOnce(escalations);
+    assertThat(announced)
+        .containsExactlyInAnyOrderElementsOf(
+            escalations.stream().map(e -> e.id().value()).toList());
+  }
+
+  @Test
+  void aClaimThatFailsAfterABatchStillCommitsThatBatchsCompletions() {
+    CloseoutEngine engine = engine(StepCommitListener.NONE);
+    List<CleanEscalation> escalations = receive(engine, 3);
+    failNextClaimAfter(1);
+
+    assertThatThrownBy(engine::runDue).hasMessageContaining("claim refused");
+
+    assertEachCompletedExactlyOnce(escalations);
   }
 
   @Test
