@@ -1,6 +1,7 @@
 package com.closeout.bench;
 
 import java.io.PrintStream;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -60,6 +61,19 @@ public record BenchReport(
             closeout.heapAfterGcMiB() <= 256));
   }
 
+  private static List<Map<String, Object>> legs(ClosureTimings.Figures figures) {
+    List<Map<String, Object>> legs = new ArrayList<>();
+    for (ClosureTimings.Leg leg : figures.legs()) {
+      Map<String, Object> l = new LinkedHashMap<>();
+      l.put("leg", leg.name());
+      l.put("p50Millis", round(leg.p50Millis()));
+      l.put("p99Millis", round(leg.p99Millis()));
+      l.put("cases", leg.cases());
+      legs.add(l);
+    }
+    return legs;
+  }
+
   public Map<String, Object> toMap() {
     Map<String, Object> map = new LinkedHashMap<>();
     ClosureTimings.Figures figures = closeout.figures();
@@ -69,6 +83,8 @@ public record BenchReport(
     map.put("p99AtHalfRateMillis", round(closeout.halfRateFigures().p99Millis()));
     map.put("p50AtHalfRateMillis", round(closeout.halfRateFigures().p50Millis()));
     map.put("halfRatePerSecond", round(closeout.halfRate()));
+    map.put("halfRateLegs", legs(closeout.halfRateFigures()));
+    map.put("legs", legs(figures));
     map.put("commitsPerClosure", round(closeout.commitsPerClosure()));
     map.put("statementsPerClosure", round(closeout.statementsPerClosure()));
     map.put("roundTripsPerClosure", round(closeout.roundTripsPerClosure()));
@@ -191,6 +207,10 @@ public record BenchReport(
         fmt(closeout.halfRate()),
         fmt(closeout.halfRateFigures().p50Millis()),
         fmt(closeout.halfRateFigures().p99Millis()));
+    for (ClosureTimings.Leg leg : closeout.halfRateFigures().legs()) {
+      out.printf(
+          "  %-36s p50 %s ms, p99 %s ms%n", leg.name(), fmt(leg.p50Millis()), fmt(leg.p99Millis()));
+    }
     out.printf(
         "heap: peak %s MiB, after the run and a forced GC %s MiB%n",
         fmt(closeout.peakHeapMiB()), fmt(closeout.heapAfterGcMiB()));

@@ -7,7 +7,6 @@ import com.closeout.intake.ParsedEvent;
 import com.closeout.intake.format.CloudEventJsonReader;
 import com.closeout.propagation.CloseoutEngine;
 import com.closeout.propagation.EngineSettings;
-import com.closeout.propagation.StepCommitListener;
 import com.closeout.propagation.WorkerThreads;
 import com.closeout.propagation.jdbc.IsolatedSchema;
 import com.closeout.propagation.jdbc.JdbcCloseoutStores;
@@ -201,7 +200,7 @@ public final class ClosureBench {
             clock,
             engineSettings,
             "bench-" + cases.tag() + "-" + first,
-            StepCommitListener.NONE,
+            timings.stepCommits(),
             new Random(first),
             executor);
     CloudEventJsonReader reader = new CloudEventJsonReader();
@@ -246,6 +245,9 @@ public final class ClosureBench {
           events.add(valid.event());
         }
         List<IntakeReceipt> receipts = engine.receiveAll(events);
+        for (int k = 0; k < ready; k++) {
+          timings.accepted(i + k);
+        }
         for (int k = 0; k < ready; k++) {
           if (receipts.get(k).outcome() != EventOutcome.CLOSURE_STARTED) {
             throw new IllegalStateException(

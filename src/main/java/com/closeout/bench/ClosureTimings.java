@@ -1,8 +1,13 @@
 package com.closeout.bench;
 
+import com.closeout.domain.ClosureKey;
 import com.closeout.domain.EscalationId;
+import com.closeout.domain.Step;
+import com.closeout.propagation.StepCommitListener;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -12,7 +17,9 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * When each case's event was sent and when its coordinator notice landed (wall clock, {@link
  * System#nanoTime()}), for cases {@code first .. first+count-1} of one run. With a window, at most
  * that many cases are in flight (closed loop: a case is sent when an earlier one has its notice);
- * without, events go out on their own schedule (open loop).
+ * without, events go out on their own schedule (open loop). Marks on the way — intake answered, the
+ * syncs' results committed, the completion record committed — split each case's latency into {@link
+ * Leg legs}, so a slow tail can be pinned to a part of the pipeline.
  */
 public final class ClosureTimings {
   private final BenchCases cases;
@@ -20,6 +27,9 @@ public final class ClosureTimings {
   private final int count;
   private final AtomicLongArray sent;
   private final AtomicLongArray noticed;
+  private final AtomicLongArray accepted;
+  private final AtomicLongArray syncsCommitted;
+  private final AtomicLongArray recordCommitted;
   private final Semaphore window;
   private final CountDownLatch outstanding;
 
@@ -35,6 +45,9 @@ public final class ClosureTimings {
     this.count = count;
     this.sent = new AtomicLongArray(count);
     this.noticed = new AtomicLongArray(count);
+    this.accepted = new AtomicLongArray(count);
+    this.syncsCommitted = new AtomicLongArray(count);
+    this.recordCommitted = new AtomicLongArray(count);
     this.window = window == 0 ? null : new Semaphore(window);
     this.outstanding = new CountDownLatch(count);
   }
@@ -67,6 +80,33 @@ public final class ClosureTimings {
       sent.set(index + k - first, now);
     }
     return taken;
+  }
+
+  /** Intake answered for the case: its closure is durable and due. */
+  public void accepted(int index) {
+    accepted.compareAndSet(index - first, 0, System.nanoTime());
+  }
+
+  /**
+   * Stamps each case's step commits as the engine announces them: the ledger sync (the last step of
+   * the first phase: both syncs' results committed) and the completion record (the archive links'
+   * and the queue's results committed with it).
+   */
+  public StepCommitListener stepCommits() {
+    return this::stepCommitted;
+  }
+
+  private void stepCommitted(ClosureKey closure, Step step) {
+    AtomicLongArray marks =
+        switch (step) {
+          case LEDGER_SYNC -> syncsCommitted;
+          case COMPLETION_RECORD -> recordCommitted;
+          default -> null;
+        };
+    int index = cases.indexOf(closure.escalationId()) - first;
+    if (marks != null && index >= 0 && index < count) {
+      marks.compareAndSet(index, 0, System.nanoTime());
+    }
   }
 
   /** A notice landed: the first one of a case of this range stamps it and frees its slot. */
@@ -143,7 +183,49 @@ public final class ClosureTimings {
         seconds,
         percentile(latencies, 50) / 1e6,
         percentile(latencies, 99) / 1e6,
-        cut);
+        cut,
+        legs(skip));
+  }
+
+  /**
+   * The legs of the measured cases that have every mark (a case retried or stopped on the way
+   * misses some); none when no case has them all (a run without the engine's announcements).
+   */
+  private List<Leg> legs(int skip) {
+    AtomicLongArray[] marks = {sent, accepted, syncsCommitted, recordCommitted, noticed};
+    String[] names = {
+      "intake", "to the syncs' commit", "to the completion record's commit", "to the notice"
+    };
+    List<long[]> complete = new ArrayList<>();
+    for (int i = skip; i < count; i++) {
+      long[] times = new long[marks.length];
+      boolean all = true;
+      for (int m = 0; m < marks.length; m++) {
+        times[m] = marks[m].get(i);
+        all &= times[m] != 0 && (m == 0 || times[m] >= times[m - 1]);
+      }
+      if (all) {
+        complete.add(times);
+      }
+    }
+    List<Leg> legs = new ArrayList<>();
+    if (complete.isEmpty()) {
+      return legs;
+    }
+    for (int m = 1; m < marks.length; m++) {
+      long[] durations = new long[complete.size()];
+      for (int c = 0; c < durations.length; c++) {
+        durations[c] = complete.get(c)[m] - complete.get(c)[m - 1];
+      }
+      Arrays.sort(durations);
+      legs.add(
+          new Leg(
+              names[m - 1],
+              durations.length,
+              percentile(durations, 50) / 1e6,
+              percentile(durations, 99) / 1e6));
+    }
+    return legs;
   }
 
   /** Nearest rank. */
@@ -158,6 +240,7 @@ public final class ClosureTimings {
    * @param seconds the time the throughput was measured over
    * @param warmupCut the warm-up time would have left fewer than half the cases: the figures
    *     include part of the warm-up (run more cases)
+   * @param legs where the measured cases' time went, in order from event to notice
    */
   public record Figures(
       int closures,
@@ -166,5 +249,20 @@ public final class ClosureTimings {
       double seconds,
       double p50Millis,
       double p99Millis,
-      boolean warmupCut) {}
+      boolean warmupCut,
+      List<Leg> legs) {
+    public Figures {
+      legs = List.copyOf(legs);
+    }
+  }
+
+  /**
+   * One leg of the way from event to notice: {@code intake} (the intake transaction), {@code to the
+   * syncs' commit} (waiting for a worker, the claim, verification, the syncs' prior values and
+   * writes), {@code to the completion record's commit} (the archive links and the queue), {@code to
+   * the notice}.
+   *
+   * @param cases measured cases with every mark
+   */
+  public record Leg(String name, int cases, double p50Millis, double p99Millis) {}
 }

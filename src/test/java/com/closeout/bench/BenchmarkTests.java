@@ -37,6 +37,17 @@ class BenchmarkTests {
         .isPositive()
         .isLessThanOrEqualTo(closeout.figures().p99Millis());
     assertThat(closeout.halfRateFigures().p99Millis()).isPositive();
+    // Every clean case passes every mark, so each leg is measured over the measured cases.
+    assertThat(closeout.halfRateFigures().legs())
+        .extracting(ClosureTimings.Leg::name)
+        .containsExactly(
+            "intake", "to the syncs' commit", "to the completion record's commit", "to the notice");
+    assertThat(closeout.halfRateFigures().legs())
+        .allSatisfy(
+            leg -> {
+              assertThat(leg.cases()).isEqualTo(closeout.halfRateFigures().measured());
+              assertThat(leg.p50Millis()).isNotNegative().isLessThanOrEqualTo(leg.p99Millis());
+            });
     assertThat(closeout.statementsPerClosure()).isGreaterThan(1);
     assertThat(closeout.commitsPerClosure()).isPositive();
     assertThat(closeout.jdbcCommitsPerClosure()).isPositive();

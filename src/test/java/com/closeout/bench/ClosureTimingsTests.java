@@ -2,8 +2,12 @@ package com.closeout.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.closeout.domain.ClosureKey;
+import com.closeout.domain.Step;
+import com.closeout.propagation.StepCommitListener;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ClosureTimingsTests {
@@ -39,6 +43,45 @@ class ClosureTimingsTests {
 
     assertThat(figures.measured()).isEqualTo(3);
     assertThat(figures.warmupCut()).isFalse();
+  }
+
+  @Test
+  void eachLegIsMeasuredBetweenItsMarksOverTheCasesThatPassedThemAll() throws Exception {
+    ClosureTimings timings = new ClosureTimings(cases, 0, 3, 0);
+    StepCommitListener commits = timings.stepCommits();
+    for (int i = 0; i < 3; i++) {
+      timings.sending(i);
+      timings.accepted(i);
+    }
+    Thread.sleep(30);
+    for (int i = 0; i < 3; i++) {
+      commits.stepCommitted(new ClosureKey(cases.escalation(i), 1), Step.TRACKER_SYNC);
+      commits.stepCommitted(new ClosureKey(cases.escalation(i), 1), Step.LEDGER_SYNC);
+    }
+    // Case 2 stops after its syncs (a follow-up): it has no completion record and no notice leg.
+    for (int i = 0; i < 2; i++) {
+      commits.stepCommitted(new ClosureKey(cases.escalation(i), 1), Step.COMPLETION_RECORD);
+    }
+    Thread.sleep(20);
+    for (int i = 0; i < 3; i++) {
+      timings.noticed(cases.escalation(i));
+    }
+
+    List<ClosureTimings.Leg> legs = timings.figures(0, Duration.ZERO).legs();
+
+    assertThat(legs)
+        .extracting(ClosureTimings.Leg::name)
+        .containsExactly(
+            "intake", "to the syncs' commit", "to the completion record's commit", "to the notice");
+    assertThat(legs).allSatisfy(leg -> assertThat(leg.cases()).isEqualTo(2));
+    assertThat(legs.get(1).p50Millis()).isGreaterThanOrEqualTo(30);
+    assertThat(legs.get(3).p50Millis()).isGreaterThanOrEqualTo(20);
+    assertThat(legs.get(0).p99Millis()).isLessThan(legs.get(1).p50Millis());
+  }
+
+  @Test
+  void aRunWithoutTheEnginesAnnouncementsHasNoLegs() throws Exception {
+    assertThat(run().figures(0, Duration.ZERO).legs()).isEmpty();
   }
 
   /** Four cases sent and noticed at once, six more a second and a half later. */
