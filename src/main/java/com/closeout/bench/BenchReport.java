@@ -44,11 +44,12 @@ public record BenchReport(
 
   public List<Goal> goals() {
     Double vsPeer = vsPeer();
-    double p99 = closeout.halfRateFigures().p99Millis();
+    // The latency goal is judged at half the rate only: another share is a point on a curve.
+    Double p99 = settings.openLoopAtHalfRate() ? closeout.halfRateFigures().p99Millis() : null;
     return List.of(
         new Goal("closeoutVsFlowable", ">= 3", vsPeer, vsPeer == null ? null : vsPeer >= 3),
         new Goal("closeoutVsCeiling", ">= 0.5", vsCeiling(), vsCeiling() >= 0.5),
-        new Goal("p99AtHalfRateMillis", "<= 50", p99, p99 <= 50),
+        new Goal("p99AtHalfRateMillis", "<= 50", p99, p99 == null ? null : p99 <= 50),
         new Goal(
             "commitsPerClosure",
             "<= 3",
@@ -84,6 +85,7 @@ public record BenchReport(
     map.put("p50AtHalfRateMillis", round(closeout.halfRateFigures().p50Millis()));
     map.put("halfRatePerSecond", round(closeout.halfRate()));
     map.put("halfRateLegs", legs(closeout.halfRateFigures()));
+    map.put("openLoopPercent", settings.openLoopPercent());
     map.put("legs", legs(figures));
     map.put("commitsPerClosure", round(closeout.commitsPerClosure()));
     map.put("statementsPerClosure", round(closeout.statementsPerClosure()));
@@ -203,7 +205,8 @@ public record BenchReport(
         fmt(ceilingPlan.writeSet().values().stream().mapToDouble(Double::doubleValue).sum()));
     out.println();
     out.printf(
-        "at half the rate (%s events/s, open loop): p50 %s ms, p99 %s ms%n",
+        "at %d %% of the rate (%s events/s, open loop): p50 %s ms, p99 %s ms%n",
+        settings.openLoopPercent(),
         fmt(closeout.halfRate()),
         fmt(closeout.halfRateFigures().p50Millis()),
         fmt(closeout.halfRateFigures().p99Millis()));

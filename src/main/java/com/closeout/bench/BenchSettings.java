@@ -17,6 +17,8 @@ package com.closeout.bench;
  *     magnitude slower and its rate steadies within its warm-up
  * @param workers Closeout's worker threads, each claiming batches of its own (as {@code
  *     closeout.worker.threads} in {@code serve})
+ * @param openLoopPercent the open-loop phase's rate as a share of the measured maximum: 50 (half
+ *     the rate, what the goal asks) unless a latency curve is wanted
  */
 public record BenchSettings(
     int cases,
@@ -27,7 +29,8 @@ public record BenchSettings(
     int halfRateSeconds,
     int workers,
     int warmupSeconds,
-    int peerCases) {
+    int peerCases,
+    int openLoopPercent) {
 
   public static final int DEFAULT_CASES = 60_000;
   public static final int DEFAULT_PEER_CASES = 3_000;
@@ -35,6 +38,7 @@ public record BenchSettings(
   public static final int DEFAULT_PARALLELISM = 8;
   public static final int DEFAULT_BATCH_SIZE = 32;
   public static final int DEFAULT_HALF_RATE_SECONDS = 20;
+  public static final int DEFAULT_OPEN_LOOP_PERCENT = 50;
 
   /** What {@code serve} runs by default (closeout.worker.threads). */
   public static final int DEFAULT_WORKERS = 2;
@@ -52,6 +56,38 @@ public record BenchSettings(
     if (halfRateSeconds < 1) {
       throw new IllegalArgumentException("halfRateSeconds must be positive");
     }
+    if (openLoopPercent < 1 || openLoopPercent > 100) {
+      throw new IllegalArgumentException("openLoopPercent must be 1..100");
+    }
+  }
+
+  /** The open-loop phase at half the measured rate. */
+  public BenchSettings(
+      int cases,
+      int targetLatencyMillis,
+      int parallelism,
+      int batchSize,
+      int window,
+      int halfRateSeconds,
+      int workers,
+      int warmupSeconds,
+      int peerCases) {
+    this(
+        cases,
+        targetLatencyMillis,
+        parallelism,
+        batchSize,
+        window,
+        halfRateSeconds,
+        workers,
+        warmupSeconds,
+        peerCases,
+        DEFAULT_OPEN_LOOP_PERCENT);
+  }
+
+  /** Whether the open-loop phase runs at half the rate, where the latency goal is judged. */
+  public boolean openLoopAtHalfRate() {
+    return openLoopPercent == DEFAULT_OPEN_LOOP_PERCENT;
   }
 
   /**

@@ -36,7 +36,8 @@ import java.util.concurrent.locks.LockSupport;
  * Closeout under load: clean closures through the real pipeline (CloudEvent JSON, reader, intake,
  * worker with its parallel executor, JDBC stores on a fresh schema) against the sandbox systems
  * behind {@link BenchTargets}. A closed-loop phase measures the sustained rate; an open-loop phase
- * at half that rate measures latency when the pipeline is not saturated.
+ * at half that rate (or another share, {@link BenchSettings#openLoopPercent}) measures latency when
+ * the pipeline is not saturated.
  */
 public final class ClosureBench {
   private static final Duration STALL = Duration.ofSeconds(120);
@@ -121,7 +122,7 @@ public final class ClosureBench {
           "bench: Closeout %.0f closures/s, p50 %.1f ms, p99 %.1f ms%n",
           figures.closuresPerSecond(), figures.p50Millis(), figures.p99Millis());
 
-      double halfRate = figures.closuresPerSecond() / 2;
+      double halfRate = figures.closuresPerSecond() * settings.openLoopPercent() / 100;
       int halfCases =
           (int)
               Math.max(
@@ -131,7 +132,9 @@ public final class ClosureBench {
       for (int i = settings.cases(); i < settings.cases() + halfCases; i++) {
         cases.populate(halfSandbox, i);
       }
-      progress.printf("bench: Closeout at half that rate, %.0f events/s open loop%n", halfRate);
+      progress.printf(
+          "bench: Closeout at %d %% of that rate, %.0f events/s open loop%n",
+          settings.openLoopPercent(), halfRate);
       ClosureTimings halfTimings = new ClosureTimings(cases, settings.cases(), halfCases, 0);
       BenchTargets halfTargets =
           new BenchTargets(

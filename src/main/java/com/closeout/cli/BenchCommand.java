@@ -33,7 +33,7 @@ final class BenchCommand implements CliCommand {
   public String usage() {
     return "bench [--cases N] [--store embedded|postgres] [--target-latency-ms L]"
         + " [--parallelism P] [--batch-size B] [--workers T] [--window W] [--half-rate-seconds S]"
-        + " [--warmup-seconds S] [--peer-cases M] [--no-peer]"
+        + " [--warmup-seconds S] [--peer-cases M] [--open-loop-percent P] [--no-peer]"
         + " [--json]";
   }
 
@@ -59,6 +59,7 @@ final class BenchCommand implements CliCommand {
                 "--window",
                 "--half-rate-seconds",
                 "--warmup-seconds",
+                "--open-loop-percent",
                 "--peer-cases"));
     arguments.expectPositionals(0, "nothing");
     long cases = arguments.longOption("--cases", BenchSettings.DEFAULT_CASES, 1);
@@ -85,7 +86,9 @@ final class BenchCommand implements CliCommand {
         arguments.longOption("--warmup-seconds", BenchSettings.DEFAULT_WARMUP_SECONDS, 0);
     long peerCases =
         arguments.longOption("--peer-cases", Math.min(cases, BenchSettings.DEFAULT_PEER_CASES), 1);
-    if (warmupSeconds > 3_600 || peerCases > 1_000_000) {
+    long openLoopPercent =
+        arguments.longOption("--open-loop-percent", BenchSettings.DEFAULT_OPEN_LOOP_PERCENT, 1);
+    if (warmupSeconds > 3_600 || peerCases > 1_000_000 || openLoopPercent > 100) {
       throw new UsageException("an option is out of range");
     }
     if (latency > 10_000 || parallelism > 1_024 || batch > 10_000 || window > 100_000) {
@@ -101,7 +104,8 @@ final class BenchCommand implements CliCommand {
             (int) Math.min(halfRate, 3_600),
             (int) workers,
             (int) warmupSeconds,
-            (int) peerCases),
+            (int) peerCases,
+            (int) openLoopPercent),
         store,
         arguments.flag("--json"),
         !arguments.flag("--no-peer"));

@@ -54,10 +54,14 @@ class BenchCommandTests {
                 "50",
                 "--half-rate-seconds",
                 "3",
+                "--open-loop-percent",
+                "25",
                 "--json",
                 "--no-peer"));
 
-    assertThat(options.settings()).isEqualTo(new BenchSettings(100, 5, 16, 64, 256, 3, 3, 4, 50));
+    assertThat(options.settings())
+        .isEqualTo(new BenchSettings(100, 5, 16, 64, 256, 3, 3, 4, 50, 25));
+    assertThat(options.settings().openLoopAtHalfRate()).isFalse();
     assertThat(options.store()).isEqualTo("postgres");
     assertThat(options.json()).isTrue();
     assertThat(options.peer()).isFalse();
@@ -71,6 +75,10 @@ class BenchCommandTests {
     assertThatThrownBy(() -> BenchCommand.parse(List.of("--cases", "0")))
         .isInstanceOf(UsageException.class);
     assertThatThrownBy(() -> BenchCommand.parse(List.of("--target-latency-ms", "-1")))
+        .isInstanceOf(UsageException.class);
+    assertThatThrownBy(() -> BenchCommand.parse(List.of("--open-loop-percent", "101")))
+        .isInstanceOf(UsageException.class);
+    assertThatThrownBy(() -> BenchCommand.parse(List.of("--open-loop-percent", "0")))
         .isInstanceOf(UsageException.class);
   }
 }

@@ -1,0 +1,69 @@
+package com.closeout.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class BenchReportTests {
+
+  @Test
+  void theLatencyGoalIsJudgedAtHalfTheRate() {
+    BenchReport report = report(50, 48.0);
+
+    assertThat(goal(report, "p99AtHalfRateMillis"))
+        .isEqualTo(new BenchReport.Goal("p99AtHalfRateMillis", "<= 50", 48.0, true));
+    assertThat(report.toMap()).containsEntry("openLoopPercent", 50);
+  }
+
+  @Test
+  void anOpenLoopPhaseAtAnotherShareOfTheRateLeavesTheLatencyGoalUnjudged() {
+    BenchReport report = report(25, 30.0);
+
+    assertThat(goal(report, "p99AtHalfRateMillis"))
+        .isEqualTo(new BenchReport.Goal("p99AtHalfRateMillis", "<= 50", null, null));
+    assertThat(report.toMap())
+        .containsEntry("openLoopPercent", 25)
+        .containsEntry("p99AtHalfRateMillis", 30.0);
+  }
+
+  private static BenchReport.Goal goal(BenchReport report, String name) {
+    return report.goals().stream().filter(g -> g.name().equals(name)).findFirst().orElseThrow();
+  }
+
+  private static BenchReport report(int openLoopPercent, double openLoopP99) {
+    BenchSettings settings =
+        new BenchSettings(1_000, 0, 8, 32, 128, 20, 2, 15, 100, openLoopPercent);
+    ClosureTimings.Figures closedLoop =
+        new ClosureTimings.Figures(1_000, 900, 800.0, 1.1, 100.0, 300.0, false, List.of());
+    ClosureTimings.Figures openLoop =
+        new ClosureTimings.Figures(
+            200,
+            150,
+            200.0,
+            1.0,
+            20.0,
+            openLoopP99,
+            false,
+            List.of(new ClosureTimings.Leg("intake", 150, 5.0, 12.0)));
+    CloseoutRun run =
+        new CloseoutRun(
+            closedLoop,
+            0.2,
+            new CountingDataSource.Counts(5_000, 1_000, 200, 200, Map.of()),
+            Map.of("INSERT closures", 1_000L),
+            1_000,
+            300.0,
+            12.0,
+            800.0 * openLoopPercent / 100,
+            openLoop);
+    return new BenchReport(
+        "embedded",
+        settings,
+        run,
+        null,
+        1_200.0,
+        WriteCeiling.Plan.of(Map.of("INSERT closures", 1_000L), 200, 1_000));
+  }
+}
