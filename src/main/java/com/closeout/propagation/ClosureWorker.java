@@ -384,7 +384,10 @@ public final class ClosureWorker {
               for (int i = 0; i < writers.size(); i++) {
                 writers.get(i).steps.put(recorded.get(i).step(), recorded.get(i));
               }
-              phase.forEach(step -> settleAll(step, settled.getOrDefault(step, List.of())));
+              List<Finish> finishes = new ArrayList<>();
+              phase.forEach(
+                  step -> finishes.addAll(settleAll(step, settled.getOrDefault(step, List.of()))));
+              finishAll(finishes);
             },
             phase.stream()
                 .map(
@@ -418,6 +421,7 @@ public final class ClosureWorker {
         runs -> {
           List<StepProgress> unwritten = new ArrayList<>();
           List<ClosureRun> unwrittenRuns = new ArrayList<>();
+          List<Finish> finishes = new ArrayList<>();
           for (Step step : phase) {
             List<Settlement> settlements = new ArrayList<>();
             for (ClosureRun run : runs) {
@@ -426,8 +430,9 @@ public final class ClosureWorker {
                 settlements.add(new Settlement(run, result));
               }
             }
-            settleAll(step, settlements);
+            finishes.addAll(settleAll(step, settlements));
           }
+          finishAll(finishes);
           for (ClosureRun run : runs) {
             for (Step step : results.get(writing.indexOf(run)).neverWritten()) {
               unwrittenRuns.add(run);
@@ -581,20 +586,24 @@ public final class ClosureWorker {
 
   private record Settlement(ClosureRun run, StepResult result) {}
 
+  /** A finished step to write, and the run whose progress it updates. */
+  private record Finish(ClosureRun run, ClosureStore.StepFinish finish) {}
+
   /**
-   * In a step's group transaction: records what each closure's step came to. Finished steps are
-   * written in one batch; a stop or a retry is a guarded change of that closure alone.
+   * In a step's group transaction: records what each closure's step came to. A stop or a retry is a
+   * guarded change of that closure alone, made now; the finished steps are returned, for {@link
+   * #finishAll} to write with the group's other steps in one statement.
    */
-  private void settleAll(Step step, List<Settlement> settlements) {
-    List<ClosureRun> finishing = new ArrayList<>();
-    List<ClosureStore.StepFinish> finishes = new ArrayList<>();
+  private List<Finish> settleAll(Step step, List<Settlement> settlements) {
+    List<Finish> finishes = new ArrayList<>();
     for (Settlement settlement : settlements) {
       ClosureRun run = settlement.run();
       StepResult result = settlement.result();
       StepProgress progress = run.steps.get(step);
       if (result instanceof StepResult.Applied applied) {
-        finishing.add(run);
-        finishes.add(new ClosureStore.StepFinish(progress, StepStatus.DONE, applied.written()));
+        finishes.add(
+            new Finish(
+                run, new ClosureStore.StepFinish(progress, StepStatus.DONE, applied.written())));
         for (TargetSnapshot snapshot : applied.written()) {
           AuditRecord entry =
               ClosureAuditor.record(run.closure, AuditAction.STEP_DONE)
@@ -607,9 +616,10 @@ public final class ClosureWorker {
         }
         run.progressed = true;
       } else if (result instanceof StepResult.AlreadyDone done) {
-        finishing.add(run);
         finishes.add(
-            new ClosureStore.StepFinish(progress, StepStatus.SKIPPED_ALREADY_DONE, List.of()));
+            new Finish(
+                run,
+                new ClosureStore.StepFinish(progress, StepStatus.SKIPPED_ALREADY_DONE, List.of())));
         auditor.append(
             ClosureAuditor.record(run.closure, AuditAction.STEP_SKIPPED)
                 .target(done.system(), done.targetRecordId())
@@ -620,9 +630,15 @@ public final class ClosureWorker {
         settle(step, run, result);
       }
     }
-    List<StepProgress> finished = closures.finishSteps(finishes, clock.instant());
-    for (int i = 0; i < finishing.size(); i++) {
-      finishing.get(i).steps.put(step, finished.get(i));
+    return finishes;
+  }
+
+  /** Writes a group's finished steps, of every step kind, in one statement. */
+  private void finishAll(List<Finish> finishes) {
+    List<StepProgress> finished =
+        closures.finishSteps(finishes.stream().map(Finish::finish).toList(), clock.instant());
+    for (int i = 0; i < finishes.size(); i++) {
+      finishes.get(i).run().steps.put(finished.get(i).step(), finished.get(i));
     }
   }
 
