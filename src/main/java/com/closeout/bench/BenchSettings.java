@@ -61,30 +61,6 @@ public record BenchSettings(
     }
   }
 
-  /** The open-loop phase at half the measured rate. */
-  public BenchSettings(
-      int cases,
-      int targetLatencyMillis,
-      int parallelism,
-      int batchSize,
-      int window,
-      int halfRateSeconds,
-      int workers,
-      int warmupSeconds,
-      int peerCases) {
-    this(
-        cases,
-        targetLatencyMillis,
-        parallelism,
-        batchSize,
-        window,
-        halfRateSeconds,
-        workers,
-        warmupSeconds,
-        peerCases,
-        DEFAULT_OPEN_LOOP_PERCENT);
-  }
-
   /** Whether the open-loop phase runs at half the rate, where the latency goal is judged. */
   public boolean openLoopAtHalfRate() {
     return openLoopPercent == DEFAULT_OPEN_LOOP_PERCENT;

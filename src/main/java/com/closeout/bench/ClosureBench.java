@@ -250,8 +250,6 @@ public final class ClosureBench {
         List<IntakeReceipt> receipts = engine.receiveAll(events);
         for (int k = 0; k < ready; k++) {
           timings.accepted(i + k);
-        }
-        for (int k = 0; k < ready; k++) {
           if (receipts.get(k).outcome() != EventOutcome.CLOSURE_STARTED) {
             throw new IllegalStateException(
                 "event of case " + (i + k) + " was " + receipts.get(k).outcome());

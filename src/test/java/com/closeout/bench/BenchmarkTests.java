@@ -27,7 +27,7 @@ class BenchmarkTests {
                   "test",
                   Optional.empty(),
                   new PrintStream(progress, true, StandardCharsets.UTF_8))
-              .run(new BenchSettings(40, 0, 4, 8, 16, 1, 2, 0, 40));
+              .run(new BenchSettings(40, 0, 4, 8, 16, 1, 2, 0, 40, 50));
     }
 
     CloseoutRun closeout = report.closeout();

@@ -27,7 +27,8 @@ class BenchCommandTests {
                 BenchSettings.DEFAULT_HALF_RATE_SECONDS,
                 BenchSettings.DEFAULT_WORKERS,
                 BenchSettings.DEFAULT_WARMUP_SECONDS,
-                BenchSettings.DEFAULT_PEER_CASES));
+                BenchSettings.DEFAULT_PEER_CASES,
+                BenchSettings.DEFAULT_OPEN_LOOP_PERCENT));
   }
 
   @Test
