@@ -2,6 +2,7 @@ package com.closeout.bench;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.util.Optional;
 
 /**
@@ -13,20 +14,27 @@ public final class Benchmark {
   private final String store;
   private final Optional<PeerLauncher> peer;
   private final PrintStream progress;
+  private final Optional<Path> trace;
 
   /**
    * @param store how the database was chosen, for the report ({@code embedded}, {@code postgres})
+   * @param trace where to write the open-loop phase's per-case marks, if anywhere
    */
   public Benchmark(
-      BenchDatabase database, String store, Optional<PeerLauncher> peer, PrintStream progress) {
+      BenchDatabase database,
+      String store,
+      Optional<PeerLauncher> peer,
+      PrintStream progress,
+      Optional<Path> trace) {
     this.database = database;
     this.store = store;
     this.peer = peer;
     this.progress = progress;
+    this.trace = trace;
   }
 
   public BenchReport run(BenchSettings settings) throws InterruptedException, IOException {
-    CloseoutRun closeout = new ClosureBench(database, progress).run(settings);
+    CloseoutRun closeout = new ClosureBench(database, progress, trace).run(settings);
     PeerRun peerRun = null;
     if (peer.isPresent()) {
       peerRun = peer.get().run(database, settings);

@@ -13,8 +13,10 @@ import com.closeout.propagation.jdbc.JdbcCloseoutStores;
 import com.closeout.propagation.jdbc.StoreSchemas;
 import com.closeout.sandbox.SandboxSystems;
 import com.zaxxer.hikari.HikariDataSource;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.ref.Reference;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,6 +25,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -44,10 +47,16 @@ public final class ClosureBench {
 
   private final BenchDatabase database;
   private final PrintStream progress;
+  private final Optional<Path> trace;
 
-  public ClosureBench(BenchDatabase database, PrintStream progress) {
+  /**
+   * @param trace where to write the open-loop phase's per-case marks ({@link
+   *     ClosureTimings#writeTrace}), if anywhere
+   */
+  public ClosureBench(BenchDatabase database, PrintStream progress, Optional<Path> trace) {
     this.database = database;
     this.progress = progress;
+    this.trace = trace;
   }
 
   public CloseoutRun run(BenchSettings settings) throws InterruptedException {
@@ -152,6 +161,9 @@ public final class ClosureBench {
               () -> {});
       ClosureTimings.Figures halfFigures =
           half.timings().figures(BenchSettings.warmupOf(halfCases), settings.halfRateWarmupTime());
+      if (trace.isPresent()) {
+        writeTrace(half.timings(), trace.get());
+      }
       return new CloseoutRun(
           figures,
           (double) commits / settings.cases(),
@@ -166,6 +178,16 @@ public final class ClosureBench {
   }
 
   private record Phase(ClosureTimings timings, CountingDataSource.Counts counts) {}
+
+  private void writeTrace(ClosureTimings timings, Path file) {
+    try {
+      timings.writeTrace(file);
+      progress.printf("bench: the open-loop phase's cases traced to %s%n", file);
+    } catch (IOException e) {
+      // The figures are still worth reporting; the trace is a diagnosis aid.
+      progress.printf("bench: could not write the trace to %s: %s%n", file, e.getMessage());
+    }
+  }
 
   /**
    * @param ratePerSecond open loop at this rate; 0 for closed loop (the timings' window paces)

@@ -4,10 +4,14 @@ import com.closeout.domain.ClosureKey;
 import com.closeout.domain.EscalationId;
 import com.closeout.domain.Step;
 import com.closeout.propagation.StepCommitListener;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -32,6 +36,8 @@ public final class ClosureTimings {
   private final AtomicLongArray recordCommitted;
   private final Semaphore window;
   private final CountDownLatch outstanding;
+  // Wall-clock time of nanoTime 0, so a trace's marks line up with other logs (GC, PostgreSQL).
+  private final long epochNanosAtZero = System.currentTimeMillis() * 1_000_000L - System.nanoTime();
 
   /**
    * @param window most cases in flight at once; 0 for no limit
@@ -120,6 +126,34 @@ public final class ClosureTimings {
       window.release();
     }
     outstanding.countDown();
+  }
+
+  /**
+   * Writes every case's marks as CSV, one line a case in sending order: the wall-clock time it was
+   * sent (epoch milliseconds, to line up with GC and PostgreSQL logs) and, in milliseconds after
+   * that, intake answered, the syncs' commit, the completion record's commit and the notice (empty
+   * where a case has no such mark). A slow tail shows here as the cases it hit, when, and in which
+   * leg.
+   */
+  public void writeTrace(Path file) throws IOException {
+    StringBuilder csv =
+        new StringBuilder(
+            "case,sent_epoch_ms,intake_ms,syncs_commit_ms,record_commit_ms,notice_ms\n");
+    for (int i = 0; i < count; i++) {
+      long sentAt = sent.get(i);
+      csv.append(first + i)
+          .append(',')
+          .append(String.format(Locale.ROOT, "%.3f", (sentAt + epochNanosAtZero) / 1e6));
+      for (AtomicLongArray marks : List.of(accepted, syncsCommitted, recordCommitted, noticed)) {
+        long at = marks.get(i);
+        csv.append(',');
+        if (at != 0 && sentAt != 0) {
+          csv.append(String.format(Locale.ROOT, "%.3f", (at - sentAt) / 1e6));
+        }
+      }
+      csv.append('\n');
+    }
+    Files.writeString(file, csv);
   }
 
   /** Waits until every case has its notice; false when the time ran out first. */

@@ -33,8 +33,8 @@ final class BenchCommand implements CliCommand {
   public String usage() {
     return "bench [--cases N] [--store embedded|postgres] [--target-latency-ms L]"
         + " [--parallelism P] [--batch-size B] [--workers T] [--window W] [--half-rate-seconds S]"
-        + " [--warmup-seconds S] [--peer-cases M] [--open-loop-percent P] [--no-peer]"
-        + " [--json]";
+        + " [--warmup-seconds S] [--peer-cases M] [--open-loop-percent P] [--trace FILE]"
+        + " [--no-peer] [--json]";
   }
 
   @Override
@@ -42,7 +42,11 @@ final class BenchCommand implements CliCommand {
     return "measure throughput, latency, commits and heap beside Flowable and the write ceiling";
   }
 
-  record Options(BenchSettings settings, String store, boolean json, boolean peer) {}
+  /**
+   * @param trace where to write the open-loop phase's per-case marks as CSV (--trace), if anywhere
+   */
+  record Options(
+      BenchSettings settings, String store, boolean json, boolean peer, Optional<Path> trace) {}
 
   static Options parse(List<String> args) throws UsageException {
     Arguments arguments =
@@ -60,6 +64,7 @@ final class BenchCommand implements CliCommand {
                 "--half-rate-seconds",
                 "--warmup-seconds",
                 "--open-loop-percent",
+                "--trace",
                 "--peer-cases"));
     arguments.expectPositionals(0, "nothing");
     long cases = arguments.longOption("--cases", BenchSettings.DEFAULT_CASES, 1);
@@ -108,7 +113,8 @@ final class BenchCommand implements CliCommand {
             (int) openLoopPercent),
         store,
         arguments.flag("--json"),
-        !arguments.flag("--no-peer"));
+        !arguments.flag("--no-peer"),
+        arguments.option("--trace").map(Path::of));
   }
 
   @Override
@@ -119,7 +125,8 @@ final class BenchCommand implements CliCommand {
       Optional<PeerLauncher> peer =
           options.peer() ? PeerLauncher.fromEnvironment(context.err()) : Optional.empty();
       BenchReport report =
-          new Benchmark(database, options.store(), peer, context.err()).run(options.settings());
+          new Benchmark(database, options.store(), peer, context.err(), options.trace())
+              .run(options.settings());
       if (options.json()) {
         context.out().println(report.toJson());
       } else {

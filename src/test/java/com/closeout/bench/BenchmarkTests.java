@@ -6,10 +6,13 @@ import com.closeout.testsupport.TestDatabase;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -17,8 +20,9 @@ import tools.jackson.databind.json.JsonMapper;
 class BenchmarkTests {
 
   @Test
-  void tinyRunReportsSaneFiguresAndCountsCommitsAndStatements() throws Exception {
+  void tinyRunReportsSaneFiguresAndCountsCommitsAndStatements(@TempDir Path dir) throws Exception {
     ByteArrayOutputStream progress = new ByteArrayOutputStream();
+    Path trace = dir.resolve("open-loop.csv");
     BenchReport report;
     try (BenchDatabase database = BenchDatabase.of(TestDatabase.server())) {
       report =
@@ -26,12 +30,17 @@ class BenchmarkTests {
                   database,
                   "test",
                   Optional.empty(),
-                  new PrintStream(progress, true, StandardCharsets.UTF_8))
+                  new PrintStream(progress, true, StandardCharsets.UTF_8),
+                  Optional.of(trace))
               .run(new BenchSettings(40, 0, 4, 8, 16, 1, 2, 0, 40, 50));
     }
 
     CloseoutRun closeout = report.closeout();
     assertThat(closeout.figures().closures()).isEqualTo(40);
+    // The open-loop phase's cases, each past every mark (clean cases), numbered after the 40.
+    List<String> traced = Files.readAllLines(trace);
+    assertThat(traced).hasSize(1 + closeout.halfRateFigures().closures());
+    assertThat(traced.get(1)).startsWith("40,").doesNotContain(",,").doesNotEndWith(",");
     assertThat(closeout.figures().closuresPerSecond()).isPositive();
     assertThat(closeout.figures().p50Millis())
         .isPositive()

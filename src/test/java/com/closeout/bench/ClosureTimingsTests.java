@@ -5,10 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.closeout.domain.ClosureKey;
 import com.closeout.domain.Step;
 import com.closeout.propagation.StepCommitListener;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ClosureTimingsTests {
   private final BenchCases cases = new BenchCases("T", Instant.parse("2026-11-20T10:00:00Z"));
@@ -77,6 +80,44 @@ class ClosureTimingsTests {
     assertThat(legs.get(1).p50Millis()).isGreaterThanOrEqualTo(30);
     assertThat(legs.get(3).p50Millis()).isGreaterThanOrEqualTo(20);
     assertThat(legs.get(0).p99Millis()).isLessThan(legs.get(1).p50Millis());
+  }
+
+  @Test
+  void theTraceHasOneLineACaseWithItsSendingTimeAndEveryMarkItPassed(@TempDir Path dir)
+      throws Exception {
+    ClosureTimings timings = new ClosureTimings(cases, 5, 2, 0);
+    StepCommitListener commits = timings.stepCommits();
+    long before = System.currentTimeMillis();
+    for (int i = 5; i < 7; i++) {
+      timings.sending(i);
+      timings.accepted(i);
+      commits.stepCommitted(new ClosureKey(cases.escalation(i), 1), Step.LEDGER_SYNC);
+    }
+    // Case 6 stops after its syncs: no completion record, no notice.
+    commits.stepCommitted(new ClosureKey(cases.escalation(5), 1), Step.COMPLETION_RECORD);
+    Thread.sleep(20);
+    timings.noticed(cases.escalation(5));
+    Path trace = dir.resolve("trace.csv");
+
+    timings.writeTrace(trace);
+
+    List<String> lines = Files.readAllLines(trace);
+    assertThat(lines)
+        .first()
+        .isEqualTo("case,sent_epoch_ms,intake_ms,syncs_commit_ms,record_commit_ms,notice_ms");
+    assertThat(lines).hasSize(3);
+    String[] done = lines.get(1).split(",", -1);
+    assertThat(done[0]).isEqualTo("5");
+    assertThat(Double.parseDouble(done[1])).isBetween(before - 5.0, before + 60_000.0);
+    assertThat(Double.parseDouble(done[2])).isNotNegative();
+    assertThat(Double.parseDouble(done[5]))
+        .isGreaterThanOrEqualTo(20)
+        .isGreaterThanOrEqualTo(Double.parseDouble(done[4]));
+    String[] stopped = lines.get(2).split(",", -1);
+    assertThat(stopped[0]).isEqualTo("6");
+    assertThat(stopped[3]).isNotEmpty();
+    assertThat(stopped[4]).isEmpty();
+    assertThat(stopped[5]).isEmpty();
   }
 
   @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.closeout.bench.BenchSettings;
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -16,6 +17,7 @@ class BenchCommandTests {
     assertThat(options.store()).isEqualTo("embedded");
     assertThat(options.peer()).isTrue();
     assertThat(options.json()).isFalse();
+    assertThat(options.trace()).isEmpty();
     assertThat(options.settings())
         .isEqualTo(
             new BenchSettings(
@@ -57,6 +59,8 @@ class BenchCommandTests {
                 "3",
                 "--open-loop-percent",
                 "25",
+                "--trace",
+                "traces/open-loop.csv",
                 "--json",
                 "--no-peer"));
 
@@ -66,6 +70,7 @@ class BenchCommandTests {
     assertThat(options.store()).isEqualTo("postgres");
     assertThat(options.json()).isTrue();
     assertThat(options.peer()).isFalse();
+    assertThat(options.trace()).contains(Path.of("traces/open-loop.csv"));
   }
 
   @Test
