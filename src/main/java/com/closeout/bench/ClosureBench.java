@@ -256,7 +256,8 @@ public final class ClosureBench {
             ready++;
           }
           for (int k = 0; k < ready; k++) {
-            timings.sending(i + k);
+            // Latency counts from when the case was due, however late the sender got to it.
+            timings.sendingScheduled(i + k, start + (long) ((i + k - first) * 1e9 / ratePerSecond));
           }
         } else {
           ready = timings.sendingReady(i, Math.min(settings.batchSize(), end - i));

@@ -18,18 +18,21 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
- * When each case's event was sent and when its coordinator notice landed (wall clock, {@link
+ * When each case's event was due and when its coordinator notice landed (wall clock, {@link
  * System#nanoTime()}), for cases {@code first .. first+count-1} of one run. With a window, at most
- * that many cases are in flight (closed loop: a case is sent when an earlier one has its notice);
- * without, events go out on their own schedule (open loop). Marks on the way — intake answered, the
- * syncs' results committed, the completion record committed — split each case's latency into {@link
- * Leg legs}, so a slow tail can be pinned to a part of the pipeline.
+ * that many cases are in flight (closed loop: a case is due when an earlier one has its notice);
+ * without, events are due on their own schedule (open loop), and a case's latency counts from its
+ * scheduled time, so the time it waited for the sender (held up by the intake of the cases before
+ * it) counts too: no coordinated omission. Marks on the way — handed to intake, intake answered,
+ * the syncs' results committed, the completion record committed — split each case's latency into
+ * {@link Leg legs}, so a slow tail can be pinned to a part of the pipeline.
  */
 public final class ClosureTimings {
   private final BenchCases cases;
   private final int first;
   private final int count;
   private final AtomicLongArray sent;
+  private final AtomicLongArray handed;
   private final AtomicLongArray noticed;
   private final AtomicLongArray accepted;
   private final AtomicLongArray syncsCommitted;
@@ -50,6 +53,7 @@ public final class ClosureTimings {
     this.first = first;
     this.count = count;
     this.sent = new AtomicLongArray(count);
+    this.handed = new AtomicLongArray(count);
     this.noticed = new AtomicLongArray(count);
     this.accepted = new AtomicLongArray(count);
     this.syncsCommitted = new AtomicLongArray(count);
@@ -58,12 +62,26 @@ public final class ClosureTimings {
     this.outstanding = new CountDownLatch(count);
   }
 
-  /** Waits for a free slot in the window, then stamps the case as sent. */
+  /** Waits for a free slot in the window, then stamps the case as due and sent now. */
   public void sending(int index) throws InterruptedException {
     if (window != null) {
       window.acquire();
     }
-    sent.set(index - first, System.nanoTime());
+    long now = System.nanoTime();
+    sent.set(index - first, now);
+    handed.set(index - first, now);
+  }
+
+  /**
+   * Open loop: stamps the case as due at {@code dueNanos} (its place in the schedule, {@link
+   * System#nanoTime()}) and sent now; latency counts from when it was due.
+   */
+  public void sendingScheduled(int index, long dueNanos) {
+    if (window != null) {
+      throw new IllegalStateException("a closed loop has no schedule");
+    }
+    sent.set(index - first, dueNanos);
+    handed.set(index - first, System.nanoTime());
   }
 
   /**
@@ -84,6 +102,7 @@ public final class ClosureTimings {
     long now = System.nanoTime();
     for (int k = 0; k < taken; k++) {
       sent.set(index + k - first, now);
+      handed.set(index + k - first, now);
     }
     return taken;
   }
@@ -130,21 +149,22 @@ public final class ClosureTimings {
 
   /**
    * Writes every case's marks as CSV, one line a case in sending order: the wall-clock time it was
-   * sent (epoch milliseconds, to line up with GC and PostgreSQL logs) and, in milliseconds after
-   * that, intake answered, the syncs' commit, the completion record's commit and the notice (empty
-   * where a case has no such mark). A slow tail shows here as the cases it hit, when, and in which
-   * leg.
+   * due (epoch milliseconds, to line up with GC and PostgreSQL logs) and, in milliseconds after
+   * that, handed to intake, intake answered, the syncs' commit, the completion record's commit and
+   * the notice (empty where a case has no such mark). A slow tail shows here as the cases it hit,
+   * when, and in which leg.
    */
   public void writeTrace(Path file) throws IOException {
     StringBuilder csv =
         new StringBuilder(
-            "case,sent_epoch_ms,intake_ms,syncs_commit_ms,record_commit_ms,notice_ms\n");
+            "case,due_epoch_ms,handed_ms,intake_ms,syncs_commit_ms,record_commit_ms,notice_ms\n");
     for (int i = 0; i < count; i++) {
       long sentAt = sent.get(i);
       csv.append(first + i)
           .append(',')
           .append(String.format(Locale.ROOT, "%.3f", (sentAt + epochNanosAtZero) / 1e6));
-      for (AtomicLongArray marks : List.of(accepted, syncsCommitted, recordCommitted, noticed)) {
+      for (AtomicLongArray marks :
+          List.of(handed, accepted, syncsCommitted, recordCommitted, noticed)) {
         long at = marks.get(i);
         csv.append(',');
         if (at != 0 && sentAt != 0) {
@@ -226,9 +246,13 @@ public final class ClosureTimings {
    * misses some); none when no case has them all (a run without the engine's announcements).
    */
   private List<Leg> legs(int skip) {
-    AtomicLongArray[] marks = {sent, accepted, syncsCommitted, recordCommitted, noticed};
+    AtomicLongArray[] marks = {sent, handed, accepted, syncsCommitted, recordCommitted, noticed};
     String[] names = {
-      "intake", "to the syncs' commit", "to the completion record's commit", "to the notice"
+      "to the sender",
+      "intake",
+      "to the syncs' commit",
+      "to the completion record's commit",
+      "to the notice"
     };
     List<long[]> complete = new ArrayList<>();
     for (int i = skip; i < count; i++) {
@@ -291,10 +315,11 @@ public final class ClosureTimings {
   }
 
   /**
-   * One leg of the way from event to notice: {@code intake} (the intake transaction), {@code to the
-   * syncs' commit} (waiting for a worker, the claim, verification, the syncs' prior values and
-   * writes), {@code to the completion record's commit} (the archive links and the queue), {@code to
-   * the notice}.
+   * One leg of the way from event to notice: {@code to the sender} (open loop: from the case's
+   * scheduled time until the sender handed it over, i.e. waiting for the intake of the cases before
+   * it; 0 in a closed loop), {@code intake} (the intake transaction), {@code to the syncs' commit}
+   * (waiting for a worker, the claim, verification, the syncs' prior values and writes), {@code to
+   * the completion record's commit} (the archive links and the queue), {@code to the notice}.
    *
    * @param cases measured cases with every mark
    */

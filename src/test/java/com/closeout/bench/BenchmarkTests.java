@@ -50,7 +50,11 @@ class BenchmarkTests {
     assertThat(closeout.halfRateFigures().legs())
         .extracting(ClosureTimings.Leg::name)
         .containsExactly(
-            "intake", "to the syncs' commit", "to the completion record's commit", "to the notice");
+            "to the sender",
+            "intake",
+            "to the syncs' commit",
+            "to the completion record's commit",
+            "to the notice");
     assertThat(closeout.halfRateFigures().legs())
         .allSatisfy(
             leg -> {

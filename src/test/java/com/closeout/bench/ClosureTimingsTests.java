@@ -75,11 +75,16 @@ class ClosureTimingsTests {
     assertThat(legs)
         .extracting(ClosureTimings.Leg::name)
         .containsExactly(
-            "intake", "to the syncs' commit", "to the completion record's commit", "to the notice");
+            "to the sender",
+            "intake",
+            "to the syncs' commit",
+            "to the completion record's commit",
+            "to the notice");
     assertThat(legs).allSatisfy(leg -> assertThat(leg.cases()).isEqualTo(2));
-    assertThat(legs.get(1).p50Millis()).isGreaterThanOrEqualTo(30);
-    assertThat(legs.get(3).p50Millis()).isGreaterThanOrEqualTo(20);
-    assertThat(legs.get(0).p99Millis()).isLessThan(legs.get(1).p50Millis());
+    assertThat(legs.get(0).p99Millis()).as("sent as soon as due").isLessThan(5);
+    assertThat(legs.get(2).p50Millis()).isGreaterThanOrEqualTo(30);
+    assertThat(legs.get(4).p50Millis()).isGreaterThanOrEqualTo(20);
+    assertThat(legs.get(1).p99Millis()).isLessThan(legs.get(2).p50Millis());
   }
 
   @Test
@@ -104,20 +109,45 @@ class ClosureTimingsTests {
     List<String> lines = Files.readAllLines(trace);
     assertThat(lines)
         .first()
-        .isEqualTo("case,sent_epoch_ms,intake_ms,syncs_commit_ms,record_commit_ms,notice_ms");
+        .isEqualTo(
+            "case,due_epoch_ms,handed_ms,intake_ms,syncs_commit_ms,record_commit_ms,notice_ms");
     assertThat(lines).hasSize(3);
     String[] done = lines.get(1).split(",", -1);
     assertThat(done[0]).isEqualTo("5");
     assertThat(Double.parseDouble(done[1])).isBetween(before - 5.0, before + 60_000.0);
     assertThat(Double.parseDouble(done[2])).isNotNegative();
-    assertThat(Double.parseDouble(done[5]))
+    assertThat(Double.parseDouble(done[3])).isGreaterThanOrEqualTo(Double.parseDouble(done[2]));
+    assertThat(Double.parseDouble(done[6]))
         .isGreaterThanOrEqualTo(20)
-        .isGreaterThanOrEqualTo(Double.parseDouble(done[4]));
+        .isGreaterThanOrEqualTo(Double.parseDouble(done[5]));
     String[] stopped = lines.get(2).split(",", -1);
     assertThat(stopped[0]).isEqualTo("6");
-    assertThat(stopped[3]).isNotEmpty();
-    assertThat(stopped[4]).isEmpty();
+    assertThat(stopped[4]).isNotEmpty();
     assertThat(stopped[5]).isEmpty();
+    assertThat(stopped[6]).isEmpty();
+  }
+
+  @Test
+  void anOpenLoopCaseCountsFromWhenItWasDueNotFromWhenTheSenderGotToIt() throws Exception {
+    ClosureTimings timings = new ClosureTimings(cases, 0, 2, 0);
+    StepCommitListener commits = timings.stepCommits();
+    long due = System.nanoTime();
+    // The sender was held up 40 ms by the intake before: both cases go out late, together.
+    Thread.sleep(40);
+    for (int i = 0; i < 2; i++) {
+      timings.sendingScheduled(i, due);
+      timings.accepted(i);
+      commits.stepCommitted(new ClosureKey(cases.escalation(i), 1), Step.LEDGER_SYNC);
+      commits.stepCommitted(new ClosureKey(cases.escalation(i), 1), Step.COMPLETION_RECORD);
+      timings.noticed(cases.escalation(i));
+    }
+
+    ClosureTimings.Figures figures = timings.figures(0, Duration.ZERO);
+
+    assertThat(figures.p50Millis()).isGreaterThanOrEqualTo(40);
+    assertThat(figures.legs().get(0).name()).isEqualTo("to the sender");
+    assertThat(figures.legs().get(0).p50Millis()).isGreaterThanOrEqualTo(40);
+    assertThat(figures.legs().get(1).p99Millis()).isLessThan(40);
   }
 
   @Test
