@@ -48,39 +48,6 @@ public record AuditEntry(
     return unhashed.withHash(unhashed.computeHash());
   }
 
-  /**
-   * {@code record} at its place in the chain, with the previous hash and hash the store computed;
-   * refuses a hash that is not the one this entry's fields give (the store's and this class's ways
-   * of hashing must never drift apart).
-   */
-  public static AuditEntry chained(
-      long sequence, Instant recordedAt, AuditRecord record, String previousHash, String hash) {
-    AuditEntry entry = chain(sequence, recordedAt, record, previousHash);
-    if (!entry.hash.equals(hash)) {
-      throw new IllegalStateException(
-          "the store hashed audit entry " + sequence + " as " + hash + ", not " + entry.hash);
-    }
-    return entry;
-  }
-
-  /** {@code record} before it has a place in the chain: only its {@link #hashedMiddle()} counts. */
-  public static AuditEntry unplaced(Instant recordedAt, AuditRecord record) {
-    return new AuditEntry(
-        0,
-        recordedAt,
-        record.eventId(),
-        record.escalationId(),
-        record.dispositionVersion(),
-        record.action(),
-        record.targetSystem(),
-        record.targetRecordId(),
-        record.skippedAsDone(),
-        record.notificationTarget(),
-        record.detail(),
-        null,
-        null);
-  }
-
   private AuditEntry withHash(String value) {
     return new AuditEntry(
         sequence,
@@ -105,24 +72,6 @@ public record AuditEntry(
   public String computeHash() {
     StringBuilder text = new StringBuilder();
     field(text, Long.toString(sequence));
-    text.append(hashedMiddle());
-    field(text, previousHash);
-    try {
-      MessageDigest digest = MessageDigest.getInstance("SHA-256");
-      return HexFormat.of()
-          .formatHex(digest.digest(text.toString().getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is required of every JVM", e);
-    }
-  }
-
-  /**
-   * The hashed fields that do not depend on the entry's place in the chain (all but the sequence
-   * and the previous hash), serialised as {@link #computeHash()} serialises them: what the store's
-   * {@code audit_append} function chains after the head it locks.
-   */
-  public String hashedMiddle() {
-    StringBuilder text = new StringBuilder();
     field(text, Long.toString(toMicros(recordedAt)));
     field(text, eventId);
     field(text, escalationId);
@@ -133,7 +82,14 @@ public record AuditEntry(
     field(text, Boolean.toString(skippedAsDone));
     field(text, notificationTarget);
     field(text, detail);
-    return text.toString();
+    field(text, previousHash);
+    try {
+      MessageDigest digest = MessageDigest.getInstance("SHA-256");
+      return HexFormat.of()
+          .formatHex(digest.digest(text.toString().getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is required of every JVM", e);
+    }
   }
 
   public boolean hashIsIntact() {

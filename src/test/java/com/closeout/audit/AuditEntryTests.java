@@ -1,7 +1,6 @@
 package com.closeout.audit;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.closeout.domain.TargetSystem;
 import java.time.Instant;
@@ -24,20 +23,6 @@ class AuditEntryTests {
     assertThat(first.hashIsIntact()).isTrue();
     assertThat(second.hashIsIntact()).isTrue();
     assertThat(first.hash()).hasSize(64).isNotEqualTo(second.hash());
-  }
-
-  @Test
-  void theStoreMayChainAnEntryFromItsMiddleButNeverWithAnotherHash() {
-    AuditEntry first = AuditEntry.chain(1, AT, stepDone(), AuditEntry.GENESIS_HASH);
-    String middle = AuditEntry.unplaced(AT, stepDone()).hashedMiddle();
-
-    assertThat(middle).doesNotContain(AuditEntry.GENESIS_HASH).startsWith("16:");
-    assertThat(AuditEntry.chained(1, AT, stepDone(), AuditEntry.GENESIS_HASH, first.hash()))
-        .isEqualTo(first);
-    assertThatThrownBy(
-            () -> AuditEntry.chained(2, AT, stepDone(), AuditEntry.GENESIS_HASH, first.hash()))
-        .isInstanceOf(IllegalStateException.class)
-        .hasMessageContaining("audit entry 2");
   }
 
   @Test

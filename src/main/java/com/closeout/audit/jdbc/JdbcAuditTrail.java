@@ -35,19 +35,34 @@ import org.springframework.transaction.support.TransactionTemplate;
  */
 public final class JdbcAuditTrail implements AuditTrail {
   /**
-   * The entries and the new head in one call, one round trip, one text whatever the count: the
-   * store's {@code audit_append} function (migration V4) locks the head, chains the entries after
-   * it, inserts them and moves the head, so the head stays locked for that call and the commit only
-   * (docs/decisions/0009).
+   * The entries and the new head in one statement, one round trip, one text whatever the count (so
+   * planned once per connection): the entries come as one array per column, the INSERT runs as a
+   * data-modifying CTE, and the head UPDATE, guarded by the sequence read under the row lock, is
+   * what the row count reports.
    */
-  private static final String APPEND =
+  private static final String INSERT_ENTRIES_AND_MOVE_HEAD =
       """
-      SELECT entry_sequence, entry_previous_hash, entry_hash
-        FROM audit_append(:recordedAt, CAST(:middles AS text[]), CAST(:eventIds AS text[]),
-                          CAST(:escalationIds AS text[]), CAST(:versions AS integer[]),
-                          CAST(:actions AS text[]), CAST(:systems AS text[]),
-                          CAST(:recordIds AS text[]), CAST(:skipped AS boolean[]),
-                          CAST(:notified AS text[]), CAST(:details AS text[]))
+      WITH inserted AS (
+          INSERT INTO audit_entries (sequence, recorded_at, event_id, escalation_id,
+                                     disposition_version, action, target_system,
+                                     target_record_id, skipped_as_done, notification_target,
+                                     detail, previous_hash, hash)
+          SELECT u.sequence, :recordedAt, u.event_id, u.escalation_id, u.disposition_version,
+                 u.action, u.target_system, u.target_record_id, u.skipped_as_done,
+                 u.notification_target, u.detail, u.previous_hash, u.hash
+            FROM unnest(CAST(:sequences AS bigint[]), CAST(:eventIds AS text[]),
+                        CAST(:escalationIds AS text[]), CAST(:versions AS integer[]),
+                        CAST(:actions AS text[]), CAST(:systems AS text[]),
+                        CAST(:recordIds AS text[]), CAST(:skipped AS boolean[]),
+                        CAST(:notified AS text[]), CAST(:details AS text[]),
+                        CAST(:previousHashes AS text[]), CAST(:hashes AS text[]))
+                 AS u(sequence, event_id, escalation_id, disposition_version, action,
+                      target_system, target_record_id, skipped_as_done, notification_target,
+                      detail, previous_hash, hash)
+          RETURNING 1
+      )
+      UPDATE audit_head SET sequence = :sequence, hash = :hash
+       WHERE id = 1 AND sequence = :previous
       """;
 
   private static final int DEFAULT_PAGE_SIZE = 1_000;
@@ -95,51 +110,55 @@ public final class JdbcAuditTrail implements AuditTrail {
     if (records.isEmpty()) {
       return List.of();
     }
-    Instant at = StoreColumns.stored(clock.instant());
-    List<AuditEntry> unplaced =
-        records.stream().map(record -> AuditEntry.unplaced(at, record)).toList();
     return required.execute(
         status -> {
+          Head head =
+              jdbc.sql("SELECT sequence, hash FROM audit_head WHERE id = 1 FOR UPDATE")
+                  .query((rs, n) -> new Head(rs.getLong("sequence"), rs.getString("hash")))
+                  .single();
+          Instant at = StoreColumns.stored(clock.instant());
           List<AuditEntry> entries = new ArrayList<>(records.size());
-          jdbc.sql(APPEND)
-              .param("recordedAt", timestamp(at))
-              .param("middles", column(unplaced, AuditEntry::hashedMiddle))
-              .param("eventIds", column(unplaced, AuditEntry::eventId))
-              .param("escalationIds", column(unplaced, AuditEntry::escalationId))
-              .param(
-                  "versions",
-                  unplaced.stream().map(AuditEntry::dispositionVersion).toArray(Integer[]::new))
-              .param("actions", column(unplaced, entry -> entry.action().name()))
-              .param(
-                  "systems",
-                  column(
-                      unplaced,
-                      entry -> entry.targetSystem() == null ? null : entry.targetSystem().name()))
-              .param("recordIds", column(unplaced, AuditEntry::targetRecordId))
-              .param(
-                  "skipped",
-                  unplaced.stream().map(AuditEntry::skippedAsDone).toArray(Boolean[]::new))
-              .param("notified", column(unplaced, AuditEntry::notificationTarget))
-              .param("details", column(unplaced, AuditEntry::detail))
-              .query(
-                  rs -> {
-                    int i = entries.size();
-                    // Checked against this JVM's own hashing before the commit: a mismatch rolls
-                    // the whole group back instead of writing a chain verify would refuse.
-                    entries.add(
-                        AuditEntry.chained(
-                            rs.getLong("entry_sequence"),
-                            at,
-                            records.get(i),
-                            rs.getString("entry_previous_hash"),
-                            rs.getString("entry_hash")));
-                  });
-          if (entries.size() != records.size()) {
-            throw new IllegalStateException(
-                "the store chained " + entries.size() + " of " + records.size() + " entries");
+          long sequence = head.sequence();
+          String previous = head.hash();
+          for (AuditRecord record : records) {
+            AuditEntry entry = AuditEntry.chain(++sequence, at, record, previous);
+            entries.add(entry);
+            previous = entry.hash();
+          }
+          AuditEntry last = entries.get(entries.size() - 1);
+          int moved = insertAndMoveHead(entries, at, last, head);
+          if (moved != 1) {
+            throw new IllegalStateException("audit head moved while locked");
           }
           return entries;
         });
+  }
+
+  private int insertAndMoveHead(List<AuditEntry> entries, Instant at, AuditEntry last, Head head) {
+    return jdbc.sql(INSERT_ENTRIES_AND_MOVE_HEAD)
+        .param("recordedAt", timestamp(at))
+        .param("sequences", entries.stream().map(AuditEntry::sequence).toArray(Long[]::new))
+        .param("eventIds", column(entries, AuditEntry::eventId))
+        .param("escalationIds", column(entries, AuditEntry::escalationId))
+        .param(
+            "versions",
+            entries.stream().map(AuditEntry::dispositionVersion).toArray(Integer[]::new))
+        .param("actions", column(entries, entry -> entry.action().name()))
+        .param(
+            "systems",
+            column(
+                entries,
+                entry -> entry.targetSystem() == null ? null : entry.targetSystem().name()))
+        .param("recordIds", column(entries, AuditEntry::targetRecordId))
+        .param("skipped", entries.stream().map(AuditEntry::skippedAsDone).toArray(Boolean[]::new))
+        .param("notified", column(entries, AuditEntry::notificationTarget))
+        .param("details", column(entries, AuditEntry::detail))
+        .param("previousHashes", column(entries, AuditEntry::previousHash))
+        .param("hashes", column(entries, AuditEntry::hash))
+        .param("sequence", last.sequence())
+        .param("hash", last.hash())
+        .param("previous", head.sequence())
+        .update();
   }
 
   private static String[] column(List<AuditEntry> entries, Function<AuditEntry, String> field) {
