@@ -90,6 +90,19 @@ class JdbcAuditTrailIntegrationTests {
   }
 
   @Test
+  void textOutsideTheBasicPlaneAndSeparatorLookalikesChainIntact() {
+    audit.appendAll(
+        List.of(
+            AuditRecord.of("evt-\u00e9", "ESC-1", 1, AuditAction.RECEIVED)
+                .detail("closed \uD83D\uDE80 'fast' | 3:x -1: \\ \"quoted\""),
+            AuditRecord.of("evt-2", "ESC-1", 1, AuditAction.FOLLOW_UP)
+                .detail("\uD834\uDD1E".repeat(40))));
+
+    assertThat(audit.entries(1, 10)).hasSize(2).allMatch(AuditEntry::hashIsIntact);
+    assertThat(audit.verify()).isEmpty();
+  }
+
+  @Test
   void emptyChainIsIntact() {
     assertThat(audit.verify()).isEmpty();
     assertThat(audit.count()).isZero();
