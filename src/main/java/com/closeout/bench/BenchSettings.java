@@ -19,6 +19,9 @@ package com.closeout.bench;
  *     closeout.worker.threads} in {@code serve})
  * @param openLoopPercent the open-loop phase's rate as a share of the measured maximum: 50 (half
  *     the rate, what the goal asks) unless a latency curve is wanted
+ * @param openLoopRate the open-loop phase's rate in events per second, whatever the maximum
+ *     measured; 0 for {@code openLoopPercent} of it. A fixed rate lets runs of two builds be
+ *     compared at the same load (the measured maximum varies from run to run on a shared machine)
  */
 public record BenchSettings(
     int cases,
@@ -30,7 +33,8 @@ public record BenchSettings(
     int workers,
     int warmupSeconds,
     int peerCases,
-    int openLoopPercent) {
+    int openLoopPercent,
+    int openLoopRate) {
 
   public static final int DEFAULT_CASES = 60_000;
   public static final int DEFAULT_PEER_CASES = 3_000;
@@ -59,11 +63,19 @@ public record BenchSettings(
     if (openLoopPercent < 1 || openLoopPercent > 100) {
       throw new IllegalArgumentException("openLoopPercent must be 1..100");
     }
+    if (openLoopRate < 0) {
+      throw new IllegalArgumentException("openLoopRate must not be negative");
+    }
   }
 
   /** Whether the open-loop phase runs at half the rate, where the latency goal is judged. */
   public boolean openLoopAtHalfRate() {
-    return openLoopPercent == DEFAULT_OPEN_LOOP_PERCENT;
+    return openLoopRate == 0 && openLoopPercent == DEFAULT_OPEN_LOOP_PERCENT;
+  }
+
+  /** The open-loop phase's events per second, given the closed loop's measured maximum. */
+  public double openLoopRateFor(double measuredPerSecond) {
+    return openLoopRate > 0 ? openLoopRate : measuredPerSecond * openLoopPercent / 100;
   }
 
   /**

@@ -131,7 +131,7 @@ public final class ClosureBench {
           "bench: Closeout %.0f closures/s, p50 %.1f ms, p99 %.1f ms%n",
           figures.closuresPerSecond(), figures.p50Millis(), figures.p99Millis());
 
-      double halfRate = figures.closuresPerSecond() * settings.openLoopPercent() / 100;
+      double halfRate = settings.openLoopRateFor(figures.closuresPerSecond());
       int halfCases =
           (int)
               Math.max(
@@ -141,9 +141,13 @@ public final class ClosureBench {
       for (int i = settings.cases(); i < settings.cases() + halfCases; i++) {
         cases.populate(halfSandbox, i);
       }
-      progress.printf(
-          "bench: Closeout at %d %% of that rate, %.0f events/s open loop%n",
-          settings.openLoopPercent(), halfRate);
+      if (settings.openLoopRate() > 0) {
+        progress.printf("bench: Closeout at a fixed %.0f events/s open loop%n", halfRate);
+      } else {
+        progress.printf(
+            "bench: Closeout at %d %% of that rate, %.0f events/s open loop%n",
+            settings.openLoopPercent(), halfRate);
+      }
       ClosureTimings halfTimings = new ClosureTimings(cases, settings.cases(), halfCases, 0);
       BenchTargets halfTargets =
           new BenchTargets(

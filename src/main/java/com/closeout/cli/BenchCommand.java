@@ -33,7 +33,8 @@ final class BenchCommand implements CliCommand {
   public String usage() {
     return "bench [--cases N] [--store embedded|postgres] [--target-latency-ms L]"
         + " [--parallelism P] [--batch-size B] [--workers T] [--window W] [--half-rate-seconds S]"
-        + " [--warmup-seconds S] [--peer-cases M] [--open-loop-percent P] [--trace FILE]"
+        + " [--warmup-seconds S] [--peer-cases M] [--open-loop-percent P | --open-loop-rate R]"
+        + " [--trace FILE]"
         + " [--no-peer] [--json]";
   }
 
@@ -64,6 +65,7 @@ final class BenchCommand implements CliCommand {
                 "--half-rate-seconds",
                 "--warmup-seconds",
                 "--open-loop-percent",
+                "--open-loop-rate",
                 "--trace",
                 "--peer-cases"));
     arguments.expectPositionals(0, "nothing");
@@ -93,7 +95,14 @@ final class BenchCommand implements CliCommand {
         arguments.longOption("--peer-cases", Math.min(cases, BenchSettings.DEFAULT_PEER_CASES), 1);
     long openLoopPercent =
         arguments.longOption("--open-loop-percent", BenchSettings.DEFAULT_OPEN_LOOP_PERCENT, 1);
-    if (warmupSeconds > 3_600 || peerCases > 1_000_000 || openLoopPercent > 100) {
+    long openLoopRate = arguments.longOption("--open-loop-rate", 0, 1);
+    if (openLoopRate > 0 && arguments.option("--open-loop-percent").isPresent()) {
+      throw new UsageException("give --open-loop-percent or --open-loop-rate, not both");
+    }
+    if (warmupSeconds > 3_600
+        || peerCases > 1_000_000
+        || openLoopPercent > 100
+        || openLoopRate > 100_000) {
       throw new UsageException("an option is out of range");
     }
     if (latency > 10_000 || parallelism > 1_024 || batch > 10_000 || window > 100_000) {
@@ -110,7 +119,8 @@ final class BenchCommand implements CliCommand {
             (int) workers,
             (int) warmupSeconds,
             (int) peerCases,
-            (int) openLoopPercent),
+            (int) openLoopPercent,
+            (int) openLoopRate),
         store,
         arguments.flag("--json"),
         !arguments.flag("--no-peer"),

@@ -28,13 +28,34 @@ class BenchReportTests {
         .containsEntry("p99AtHalfRateMillis", 30.0);
   }
 
+  @Test
+  void anOpenLoopPhaseAtAFixedRateLeavesTheLatencyGoalUnjudgedAndSaysWhichRate() {
+    BenchReport report = report(50, 300, 45.0);
+
+    assertThat(goal(report, "p99AtHalfRateMillis"))
+        .isEqualTo(new BenchReport.Goal("p99AtHalfRateMillis", "<= 50", null, null));
+    assertThat(report.toMap())
+        .containsEntry("openLoopRate", 300)
+        .containsEntry("openLoopPercent", null)
+        .containsEntry("p99AtHalfRateMillis", 45.0);
+    assertThat(
+            new BenchSettings(1_000, 0, 8, 32, 128, 20, 2, 15, 100, 50, 300).openLoopRateFor(900))
+        .isEqualTo(300.0);
+    assertThat(new BenchSettings(1_000, 0, 8, 32, 128, 20, 2, 15, 100, 25, 0).openLoopRateFor(900))
+        .isEqualTo(225.0);
+  }
+
   private static BenchReport.Goal goal(BenchReport report, String name) {
     return report.goals().stream().filter(g -> g.name().equals(name)).findFirst().orElseThrow();
   }
 
   private static BenchReport report(int openLoopPercent, double openLoopP99) {
+    return report(openLoopPercent, 0, openLoopP99);
+  }
+
+  private static BenchReport report(int openLoopPercent, int openLoopRate, double openLoopP99) {
     BenchSettings settings =
-        new BenchSettings(1_000, 0, 8, 32, 128, 20, 2, 15, 100, openLoopPercent);
+        new BenchSettings(1_000, 0, 8, 32, 128, 20, 2, 15, 100, openLoopPercent, openLoopRate);
     ClosureTimings.Figures closedLoop =
         new ClosureTimings.Figures(1_000, 900, 800.0, 1.1, 100.0, 300.0, false, List.of());
     ClosureTimings.Figures openLoop =

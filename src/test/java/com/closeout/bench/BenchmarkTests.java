@@ -32,7 +32,7 @@ class BenchmarkTests {
                   Optional.empty(),
                   new PrintStream(progress, true, StandardCharsets.UTF_8),
                   Optional.of(trace))
-              .run(new BenchSettings(40, 0, 4, 8, 16, 1, 2, 0, 40, 50));
+              .run(new BenchSettings(40, 0, 4, 8, 16, 1, 2, 0, 40, 50, 0));
     }
 
     CloseoutRun closeout = report.closeout();

@@ -30,7 +30,8 @@ class BenchCommandTests {
                 BenchSettings.DEFAULT_WORKERS,
                 BenchSettings.DEFAULT_WARMUP_SECONDS,
                 BenchSettings.DEFAULT_PEER_CASES,
-                BenchSettings.DEFAULT_OPEN_LOOP_PERCENT));
+                BenchSettings.DEFAULT_OPEN_LOOP_PERCENT,
+                0));
   }
 
   @Test
@@ -65,12 +66,21 @@ class BenchCommandTests {
                 "--no-peer"));
 
     assertThat(options.settings())
-        .isEqualTo(new BenchSettings(100, 5, 16, 64, 256, 3, 3, 4, 50, 25));
+        .isEqualTo(new BenchSettings(100, 5, 16, 64, 256, 3, 3, 4, 50, 25, 0));
     assertThat(options.settings().openLoopAtHalfRate()).isFalse();
     assertThat(options.store()).isEqualTo("postgres");
     assertThat(options.json()).isTrue();
     assertThat(options.peer()).isFalse();
     assertThat(options.trace()).contains(Path.of("traces/open-loop.csv"));
+  }
+
+  @Test
+  void readsAFixedOpenLoopRate() throws UsageException {
+    BenchSettings settings = BenchCommand.parse(List.of("--open-loop-rate", "300")).settings();
+
+    assertThat(settings.openLoopRate()).isEqualTo(300);
+    assertThat(settings.openLoopAtHalfRate()).isFalse();
+    assertThat(settings.openLoopRateFor(1_000)).isEqualTo(300.0);
   }
 
   @Test
@@ -81,6 +91,13 @@ class BenchCommandTests {
     assertThatThrownBy(() -> BenchCommand.parse(List.of("--cases", "0")))
         .isInstanceOf(UsageException.class);
     assertThatThrownBy(() -> BenchCommand.parse(List.of("--target-latency-ms", "-1")))
+        .isInstanceOf(UsageException.class);
+    assertThatThrownBy(
+            () ->
+                BenchCommand.parse(List.of("--open-loop-percent", "25", "--open-loop-rate", "300")))
+        .isInstanceOf(UsageException.class)
+        .hasMessageContaining("not both");
+    assertThatThrownBy(() -> BenchCommand.parse(List.of("--open-loop-rate", "0")))
         .isInstanceOf(UsageException.class);
     assertThatThrownBy(() -> BenchCommand.parse(List.of("--open-loop-percent", "101")))
         .isInstanceOf(UsageException.class);
