@@ -260,9 +260,15 @@ public final class ClosureTimings {
       boolean all = true;
       for (int m = 0; m < marks.length; m++) {
         times[m] = marks[m].get(i);
-        all &= times[m] != 0 && (m == 0 || times[m] >= times[m - 1]);
+        all &= times[m] != 0;
       }
       if (all) {
+        // The sender stamps "handed" and "intake answered" on its own thread, after the fact: when
+        // it is descheduled, the worker may announce the syncs' commit first. What happened
+        // cannot be later than what came after it, so a late stamp is pulled back to the next.
+        for (int m = marks.length - 2; m >= 1; m--) {
+          times[m] = Math.min(times[m], times[m + 1]);
+        }
         complete.add(times);
       }
     }

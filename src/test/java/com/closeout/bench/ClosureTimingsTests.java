@@ -151,6 +151,27 @@ class ClosureTimingsTests {
   }
 
   @Test
+  void anIntakeMarkStampedAfterTheSyncsCommittedStillCountsAndEndsAtThatCommit() throws Exception {
+    ClosureTimings timings = new ClosureTimings(cases, 0, 1, 0);
+    StepCommitListener commits = timings.stepCommits();
+    timings.sending(0);
+    Thread.sleep(10);
+    // The worker was faster than the sender thread that stamps intake's answer.
+    commits.stepCommitted(new ClosureKey(cases.escalation(0), 1), Step.LEDGER_SYNC);
+    Thread.sleep(20);
+    timings.accepted(0);
+    commits.stepCommitted(new ClosureKey(cases.escalation(0), 1), Step.COMPLETION_RECORD);
+    timings.noticed(cases.escalation(0));
+
+    List<ClosureTimings.Leg> legs = timings.figures(0, Duration.ZERO).legs();
+
+    assertThat(legs).allSatisfy(leg -> assertThat(leg.cases()).isEqualTo(1));
+    assertThat(legs.get(1).p50Millis()).as("intake").isBetween(10.0, 25.0);
+    assertThat(legs.get(2).p50Millis()).as("to the syncs' commit").isZero();
+    assertThat(legs.get(3).p50Millis()).as("to the completion record").isGreaterThanOrEqualTo(20);
+  }
+
+  @Test
   void aRunWithoutTheEnginesAnnouncementsHasNoLegs() throws Exception {
     assertThat(run().figures(0, Duration.ZERO).legs()).isEmpty();
   }
