@@ -208,9 +208,7 @@ public record BenchReport(
     out.println();
     out.printf(
         "at %s (%s events/s, open loop): p50 %s ms, p99 %s ms%n",
-        settings.openLoopRate() > 0
-            ? "a fixed rate"
-            : settings.openLoopPercent() + " % of the rate",
+        settings.openLoopChoice(),
         fmt(closeout.halfRate()),
         fmt(closeout.halfRateFigures().p50Millis()),
         fmt(closeout.halfRateFigures().p99Millis()));

@@ -73,6 +73,11 @@ public record BenchSettings(
     return openLoopRate == 0 && openLoopPercent == DEFAULT_OPEN_LOOP_PERCENT;
   }
 
+  /** How the open-loop phase's rate was chosen, for reports: "a fixed rate", "50 % of the rate". */
+  public String openLoopChoice() {
+    return openLoopRate > 0 ? "a fixed rate" : openLoopPercent + " % of the rate";
+  }
+
   /** The open-loop phase's events per second, given the closed loop's measured maximum. */
   public double openLoopRateFor(double measuredPerSecond) {
     return openLoopRate > 0 ? openLoopRate : measuredPerSecond * openLoopPercent / 100;

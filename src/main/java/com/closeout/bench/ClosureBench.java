@@ -141,13 +141,8 @@ public final class ClosureBench {
       for (int i = settings.cases(); i < settings.cases() + halfCases; i++) {
         cases.populate(halfSandbox, i);
       }
-      if (settings.openLoopRate() > 0) {
-        progress.printf("bench: Closeout at a fixed %.0f events/s open loop%n", halfRate);
-      } else {
-        progress.printf(
-            "bench: Closeout at %d %% of that rate, %.0f events/s open loop%n",
-            settings.openLoopPercent(), halfRate);
-      }
+      progress.printf(
+          "bench: Closeout at %s, %.0f events/s open loop%n", settings.openLoopChoice(), halfRate);
       ClosureTimings halfTimings = new ClosureTimings(cases, settings.cases(), halfCases, 0);
       BenchTargets halfTargets =
           new BenchTargets(

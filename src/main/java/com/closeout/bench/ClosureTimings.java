@@ -31,7 +31,7 @@ public final class ClosureTimings {
   private final BenchCases cases;
   private final int first;
   private final int count;
-  private final AtomicLongArray sent;
+  private final AtomicLongArray due;
   private final AtomicLongArray handed;
   private final AtomicLongArray noticed;
   private final AtomicLongArray accepted;
@@ -52,7 +52,7 @@ public final class ClosureTimings {
     this.cases = cases;
     this.first = first;
     this.count = count;
-    this.sent = new AtomicLongArray(count);
+    this.due = new AtomicLongArray(count);
     this.handed = new AtomicLongArray(count);
     this.noticed = new AtomicLongArray(count);
     this.accepted = new AtomicLongArray(count);
@@ -68,7 +68,7 @@ public final class ClosureTimings {
       window.acquire();
     }
     long now = System.nanoTime();
-    sent.set(index - first, now);
+    due.set(index - first, now);
     handed.set(index - first, now);
   }
 
@@ -80,7 +80,7 @@ public final class ClosureTimings {
     if (window != null) {
       throw new IllegalStateException("a closed loop has no schedule");
     }
-    sent.set(index - first, dueNanos);
+    due.set(index - first, dueNanos);
     handed.set(index - first, System.nanoTime());
   }
 
@@ -101,7 +101,7 @@ public final class ClosureTimings {
     }
     long now = System.nanoTime();
     for (int k = 0; k < taken; k++) {
-      sent.set(index + k - first, now);
+      due.set(index + k - first, now);
       handed.set(index + k - first, now);
     }
     return taken;
@@ -159,16 +159,16 @@ public final class ClosureTimings {
         new StringBuilder(
             "case,due_epoch_ms,handed_ms,intake_ms,syncs_commit_ms,record_commit_ms,notice_ms\n");
     for (int i = 0; i < count; i++) {
-      long sentAt = sent.get(i);
+      long dueAt = due.get(i);
       csv.append(first + i)
           .append(',')
-          .append(String.format(Locale.ROOT, "%.3f", (sentAt + epochNanosAtZero) / 1e6));
+          .append(String.format(Locale.ROOT, "%.3f", (dueAt + epochNanosAtZero) / 1e6));
       for (AtomicLongArray marks :
           List.of(handed, accepted, syncsCommitted, recordCommitted, noticed)) {
         long at = marks.get(i);
         csv.append(',');
-        if (at != 0 && sentAt != 0) {
-          csv.append(String.format(Locale.ROOT, "%.3f", (at - sentAt) / 1e6));
+        if (at != 0 && dueAt != 0) {
+          csv.append(String.format(Locale.ROOT, "%.3f", (at - dueAt) / 1e6));
         }
       }
       csv.append('\n');
@@ -187,7 +187,7 @@ public final class ClosureTimings {
 
   /**
    * Throughput between the warm-up's last notice and the last notice; latency percentiles of the
-   * cases sent after the warm-up. The warm-up leaves out at least {@code warmup} cases and every
+   * cases due after the warm-up. The warm-up leaves out at least {@code warmup} cases and every
    * case whose notice landed within {@code warmupTime} of the first send (the JIT compiles for the
    * first seconds of a run, and on two cores it takes CPU from the pipeline and the database
    * alike), but never more than half the cases: a run too short for its warm-up says so ({@link
@@ -197,13 +197,13 @@ public final class ClosureTimings {
     if (noticedSoFar() < count) {
       throw new IllegalStateException("not every case has its notice yet");
     }
-    long firstSend = Long.MAX_VALUE;
+    long firstDue = Long.MAX_VALUE;
     for (int i = 0; i < count; i++) {
-      firstSend = Math.min(firstSend, sent.get(i));
+      firstDue = Math.min(firstDue, due.get(i));
     }
     int warm = 0;
     for (int i = 0; i < count; i++) {
-      if (noticed.get(i) - firstSend < warmupTime.toNanos()) {
+      if (noticed.get(i) - firstDue < warmupTime.toNanos()) {
         warm++;
       }
     }
@@ -212,11 +212,10 @@ public final class ClosureTimings {
     int skip = Math.max(0, Math.min(cut ? count / 2 : wanted, count - 2));
     long[] landed = new long[count];
     long[] latencies = new long[count - skip];
-    long firstSent = firstSend;
     for (int i = 0; i < count; i++) {
       landed[i] = noticed.get(i);
       if (i >= skip) {
-        latencies[i - skip] = noticed.get(i) - sent.get(i);
+        latencies[i - skip] = noticed.get(i) - due.get(i);
       }
     }
     Arrays.sort(landed);
@@ -227,7 +226,7 @@ public final class ClosureTimings {
       seconds = (landed[count - 1] - landed[skip]) / 1e9;
       perSecond = (count - skip - 1) / seconds;
     } else {
-      seconds = Math.max(1, landed[count - 1] - firstSent) / 1e9;
+      seconds = Math.max(1, landed[count - 1] - firstDue) / 1e9;
       perSecond = count / seconds;
     }
     return new Figures(
@@ -246,7 +245,7 @@ public final class ClosureTimings {
    * misses some); none when no case has them all (a run without the engine's announcements).
    */
   private List<Leg> legs(int skip) {
-    AtomicLongArray[] marks = {sent, handed, accepted, syncsCommitted, recordCommitted, noticed};
+    AtomicLongArray[] marks = {due, handed, accepted, syncsCommitted, recordCommitted, noticed};
     String[] names = {
       "to the sender",
       "intake",

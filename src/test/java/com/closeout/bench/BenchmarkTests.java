@@ -49,12 +49,7 @@ class BenchmarkTests {
     // Every clean case passes every mark, so each leg is measured over the measured cases.
     assertThat(closeout.halfRateFigures().legs())
         .extracting(ClosureTimings.Leg::name)
-        .containsExactly(
-            "to the sender",
-            "intake",
-            "to the syncs' commit",
-            "to the completion record's commit",
-            "to the notice");
+        .containsExactlyElementsOf(ClosureTimingsTests.LEGS);
     assertThat(closeout.halfRateFigures().legs())
         .allSatisfy(
             leg -> {

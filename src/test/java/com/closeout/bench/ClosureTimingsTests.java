@@ -14,6 +14,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class ClosureTimingsTests {
+  /** Every leg, in order from event to notice. */
+  static final List<String> LEGS =
+      List.of(
+          "to the sender",
+          "intake",
+          "to the syncs' commit",
+          "to the completion record's commit",
+          "to the notice");
+
   private final BenchCases cases = new BenchCases("T", Instant.parse("2026-11-20T10:00:00Z"));
 
   @Test
@@ -72,14 +81,7 @@ class ClosureTimingsTests {
 
     List<ClosureTimings.Leg> legs = timings.figures(0, Duration.ZERO).legs();
 
-    assertThat(legs)
-        .extracting(ClosureTimings.Leg::name)
-        .containsExactly(
-            "to the sender",
-            "intake",
-            "to the syncs' commit",
-            "to the completion record's commit",
-            "to the notice");
+    assertThat(legs).extracting(ClosureTimings.Leg::name).containsExactlyElementsOf(LEGS);
     assertThat(legs).allSatisfy(leg -> assertThat(leg.cases()).isEqualTo(2));
     assertThat(legs.get(0).p99Millis()).as("sent as soon as due").isLessThan(5);
     assertThat(legs.get(2).p50Millis()).isGreaterThanOrEqualTo(30);
