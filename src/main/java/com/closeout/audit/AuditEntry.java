@@ -8,9 +8,14 @@ import java.time.Instant;
 import java.util.HexFormat;
 import java.util.Objects;
 
-/** One appended, hash-chained audit entry (SPEC §6). */
+/**
+ * One hash-chained audit entry (SPEC §6). {@code entryId} names it from the moment it is appended
+ * (a completion record's trail uses it); {@code sequence} is its place in the chain, given when the
+ * chainer links it.
+ */
 public record AuditEntry(
     long sequence,
+    long entryId,
     Instant recordedAt,
     String eventId,
     String escalationId,
@@ -27,12 +32,24 @@ public record AuditEntry(
   /** The hash of the empty chain, which the first entry points back to. */
   public static final String GENESIS_HASH = "0".repeat(64);
 
-  /** Chains {@code record} after the entry whose hash is {@code previousHash}. */
+  /**
+   * Chains {@code record} after the entry whose hash is {@code previousHash}, for an entry whose id
+   * is its sequence.
+   */
   public static AuditEntry chain(
       long sequence, Instant recordedAt, AuditRecord record, String previousHash) {
+    return chain(sequence, sequence, recordedAt, record, previousHash);
+  }
+
+  /**
+   * Chains the entry appended as {@code entryId} at {@code sequence}, after {@code previousHash}.
+   */
+  public static AuditEntry chain(
+      long sequence, long entryId, Instant recordedAt, AuditRecord record, String previousHash) {
     AuditEntry unhashed =
         new AuditEntry(
             sequence,
+            entryId,
             recordedAt,
             record.eventId(),
             record.escalationId(),
@@ -51,6 +68,7 @@ public record AuditEntry(
   private AuditEntry withHash(String value) {
     return new AuditEntry(
         sequence,
+        entryId,
         recordedAt,
         eventId,
         escalationId,
@@ -67,11 +85,17 @@ public record AuditEntry(
 
   /**
    * SHA-256 over every field but the hash itself, in a fixed order with unambiguous separators. The
-   * time is hashed in epoch microseconds: that is what PostgreSQL keeps.
+   * time is hashed in epoch microseconds: that is what PostgreSQL keeps. The entry id is hashed
+   * where it differs from the sequence: entries chained before entry ids existed were hashed
+   * without one (and got their sequence as id), and changing an id either way still breaks the
+   * hash, because whether it is hashed depends on it too.
    */
   public String computeHash() {
     StringBuilder text = new StringBuilder();
     field(text, Long.toString(sequence));
+    if (entryId != sequence) {
+      field(text, "entry " + entryId);
+    }
     field(text, Long.toString(toMicros(recordedAt)));
     field(text, eventId);
     field(text, escalationId);

@@ -6,32 +6,70 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** The append-only, hash-chained audit store (SPEC §6). */
+/**
+ * The append-only, hash-chained audit store (SPEC §6), in two moves: an append commits an entry
+ * with the change it records, numbered by entry id but not yet chained, and takes no lock another
+ * appender waits on; {@link #chainPending} then links committed entries into the chain, in entry-id
+ * order, under the chain head's lock. Reads of the chain ({@link #entries}, {@link #forEscalation},
+ * {@link #count}, {@link #verify}) see linked entries only: whoever needs every entry so far in
+ * them (a scenario's result, a campaign's measures, {@code audit verify}) chains what is pending
+ * first.
+ */
 public interface AuditTrail {
-  /** Appends in the caller's transaction; concurrent appends are serialised on the chain head. */
-  AuditEntry append(AuditRecord record);
+  /** Appends in the caller's transaction, unchained; returns the entry's id. */
+  long append(AuditRecord record);
 
   /**
-   * Appends several records in order, in the caller's transaction, locking the chain head once:
-   * what one group commit of the worker writes.
+   * Appends several records in order, in the caller's transaction, in one statement: what one group
+   * commit of the worker writes. Returns their entry ids, ascending in the records' order.
    */
-  List<AuditEntry> appendAll(List<AuditRecord> records);
+  List<Long> appendAll(List<AuditRecord> records);
 
-  /** Entries in sequence order, from {@code fromSequence} on, at most {@code limit}. */
+  /**
+   * Links up to {@code limit} committed entries not yet in the chain, oldest entry id first, in a
+   * transaction of its own; returns how many it linked (fewer than the limit: none were left).
+   * Entries of a transaction that commits later are linked by a later call: an entry is never
+   * chained before one its transaction saw committed.
+   */
+  int chainPending(int limit);
+
+  /** Links every committed entry not yet in the chain, a batch at a time; returns how many. */
+  default long chainAllPending() {
+    long linked = 0;
+    int batch;
+    do {
+      batch = chainPending(CHAIN_BATCH);
+      linked += batch;
+    } while (batch == CHAIN_BATCH);
+    return linked;
+  }
+
+  /** Entries appended and committed but not yet linked into the chain. */
+  long pending();
+
+  /** Chained entries in sequence order, from {@code fromSequence} on, at most {@code limit}. */
   List<AuditEntry> entries(long fromSequence, int limit);
 
+  /** The escalation's chained entries, in sequence order. */
   List<AuditEntry> forEscalation(String escalationId);
 
   /**
-   * The sequences of each closure's entries so far (its escalation and disposition version), in
-   * order: the trail a completion record names. One read for many closures.
+   * The entry ids of each closure's entries so far (its escalation and disposition version),
+   * chained or not, ascending: the trail a completion record names. One read for many closures.
    */
   Map<ClosureKey, List<Long>> trails(Collection<ClosureKey> closures);
 
+  /** Chained entries. */
   long count();
 
-  /** Recomputes the whole chain; empty when intact, else the first broken entry. */
+  /**
+   * Recomputes the whole chain; empty when intact, else the first broken entry. Entries still
+   * pending are not in the chain and do not break it.
+   */
   Optional<ChainBreak> verify();
+
+  /** Entries linked per transaction by {@link #chainAllPending}. */
+  int CHAIN_BATCH = 1_000;
 
   record ChainBreak(long sequence, String why) {}
 }

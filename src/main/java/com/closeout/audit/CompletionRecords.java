@@ -6,15 +6,15 @@ import java.util.List;
 
 /**
  * Completion traces in the audit store, the target of the COMPLETION_RECORD step: one per closure,
- * naming the source event and the audit entries of every target update.
+ * naming the source event and, by entry id, the audit entries of every target update.
  */
 public interface CompletionRecords {
   boolean exists(long closureId);
 
   /** False when a record for this closure already exists (nothing written then). */
   default boolean insert(
-      long closureId, ClosureKey key, String eventId, List<Long> auditSequences, Instant at) {
-    return insertAll(List.of(new CompletionRecord(closureId, key, eventId, auditSequences, at)))
+      long closureId, ClosureKey key, String eventId, List<Long> auditEntryIds, Instant at) {
+    return insertAll(List.of(new CompletionRecord(closureId, key, eventId, auditEntryIds, at)))
         .get(0);
   }
 
@@ -23,9 +23,9 @@ public interface CompletionRecords {
 
   /** One closure's completion trace: its source event and the audit entries of its updates. */
   record CompletionRecord(
-      long closureId, ClosureKey key, String eventId, List<Long> auditSequences, Instant at) {
+      long closureId, ClosureKey key, String eventId, List<Long> auditEntryIds, Instant at) {
     public CompletionRecord {
-      auditSequences = List.copyOf(auditSequences);
+      auditEntryIds = List.copyOf(auditEntryIds);
     }
   }
 }

@@ -85,10 +85,11 @@ public final class BenchDatabase implements AutoCloseable {
   }
 
   /**
-   * Rows inserted and updated so far in each table of {@code schema}, as PostgreSQL counted them
-   * (pg_stat_user_tables), keyed {@code INSERT table} and {@code UPDATE table}: the write set
-   * however the statements were shaped (a multi-row INSERT, a batch, one UPDATE of many rows).
-   * Close the measured pool first, as for {@link #committedTransactions()}.
+   * Rows inserted, updated and deleted so far in each table of {@code schema}, as PostgreSQL
+   * counted them (pg_stat_user_tables), keyed {@code INSERT table}, {@code UPDATE table} and {@code
+   * DELETE table}: the write set however the statements were shaped (a multi-row INSERT, a batch,
+   * one UPDATE of many rows). Close the measured pool first, as for {@link
+   * #committedTransactions()}.
    */
   public Map<String, Long> rowsWritten(IsolatedSchema schema) {
     // A backend reports when it ends (or after a while idle): the schema's own pool, whose
@@ -100,7 +101,7 @@ public final class BenchDatabase implements AutoCloseable {
     return settled(
         () ->
             readStatistics(
-                "SELECT relname, n_tup_ins, n_tup_upd FROM pg_stat_user_tables"
+                "SELECT relname, n_tup_ins, n_tup_upd, n_tup_del FROM pg_stat_user_tables"
                     + " WHERE schemaname = ? ORDER BY relname",
                 schema.name(),
                 rs -> {
@@ -111,6 +112,9 @@ public final class BenchDatabase implements AutoCloseable {
                     }
                     if (rs.getLong(3) > 0) {
                       rows.put("UPDATE " + rs.getString(1), rs.getLong(3));
+                    }
+                    if (rs.getLong(4) > 0) {
+                      rows.put("DELETE " + rs.getString(1), rs.getLong(4));
                     }
                   }
                   return Map.copyOf(rows);

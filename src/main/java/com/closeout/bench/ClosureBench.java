@@ -1,11 +1,14 @@
 package com.closeout.bench;
 
+import com.closeout.config.AuditChainLoop;
+import com.closeout.config.AuditProperties;
 import com.closeout.domain.EventOutcome;
 import com.closeout.intake.IncomingEvent;
 import com.closeout.intake.IntakeReceipt;
 import com.closeout.intake.ParsedEvent;
 import com.closeout.intake.format.CloudEventJsonReader;
 import com.closeout.propagation.CloseoutEngine;
+import com.closeout.propagation.CloseoutStores;
 import com.closeout.propagation.EngineSettings;
 import com.closeout.propagation.WorkerThreads;
 import com.closeout.propagation.jdbc.IsolatedSchema;
@@ -217,10 +220,11 @@ public final class ClosureBench {
     CountingDataSource counting = new CountingDataSource(pool);
     Clock clock = Clock.systemUTC();
     EngineSettings engineSettings = EngineSettings.defaults().withBatchSize(settings.batchSize());
+    CloseoutStores stores = JdbcCloseoutStores.create(counting, clock);
     CloseoutEngine engine =
         new CloseoutEngine(
             targets.ports(),
-            JdbcCloseoutStores.create(counting, clock),
+            stores,
             clock,
             engineSettings,
             "bench-" + cases.tag() + "-" + first,
@@ -233,6 +237,11 @@ public final class ClosureBench {
     WorkerThreads worker =
         new WorkerThreads(
             engine, settings.workers(), Duration.ofMillis(50), "bench-worker", failure::set);
+    // The chainer of serve, on the same counted connections: its statements, rows and commits
+    // are the closures' too.
+    AuditChainLoop chainer =
+        new AuditChainLoop(stores.audit(), AuditProperties.DEFAULT_CHAIN_INTERVAL, true);
+    chainer.start();
     worker.start();
     try {
       long start = System.nanoTime();
@@ -281,12 +290,21 @@ public final class ClosureBench {
         i += ready;
       }
       awaitNotices(timings, failure);
+      // The last batch's results commit after its notices (they ride with the next claim, which
+      // finds nothing): the worker stops first, then the phase's last entries are chained, and
+      // only then is anything counted.
+      if (!worker.stop(Duration.ofSeconds(60))) {
+        throw new IllegalStateException("the worker did not stop within 60 s");
+      }
+      rethrow(failure);
+      chainer.stop();
       CountingDataSource.Counts counts = counting.counts();
       beforeTeardown.run();
       Reference.reachabilityFence(engine);
       return new Phase(timings, counts);
     } finally {
       worker.stop(Duration.ofSeconds(60));
+      chainer.stop();
       executor.shutdownNow();
       executor.awaitTermination(30, TimeUnit.SECONDS);
       pool.close();

@@ -32,7 +32,16 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class WriteCeiling {
   /** Tables in the order their rows can be inserted (foreign keys). */
   private static final List<String> INSERT_ORDER =
-      List.of("inbox", "closures", "closure_steps", "audit_entries", "completion_records");
+      List.of(
+          "inbox",
+          "closures",
+          "closure_steps",
+          "audit_pending",
+          "audit_entries",
+          "completion_records");
+
+  /** Pending audit entries leave when chained. */
+  private static final List<String> DELETE_ORDER = List.of("audit_pending");
 
   private static final List<String> UPDATE_ORDER =
       List.of("closures", "closure_steps", "inbox", "audit_head");
@@ -142,7 +151,9 @@ public final class WriteCeiling {
         boolean known =
             kind.startsWith("INSERT ")
                 ? INSERT_ORDER.contains(table)
-                : UPDATE_ORDER.contains(table);
+                : kind.startsWith("DELETE ")
+                    ? DELETE_ORDER.contains(table)
+                    : UPDATE_ORDER.contains(table);
         if (!known) {
           left.add(kind);
         }
@@ -305,21 +316,40 @@ public final class WriteCeiling {
               List.of("int8", "text", "int4", "text"),
               List.of()));
       statements.put(
+          "INSERT audit_pending",
+          new Statement(
+              "INSERT INTO audit_pending (entry_id, recorded_at, event_id, escalation_id,"
+                  + " disposition_version, action, target_system, target_record_id,"
+                  + " skipped_as_done, notification_target, detail) SELECT u.c1, u.c2, u.c3,"
+                  + " u.c4, 1, 'STEP_DONE', 'TRACKER', u.c5, false, NULL, u.c6"
+                  + " FROM unnest(?, ?, ?, ?, ?, ?) AS u(c1, c2, c3, c4, c5, c6)",
+              List.of("int8", "timestamptz", "text", "text", "text", "text"),
+              List.of()));
+      statements.put(
           "INSERT audit_entries",
           new Statement(
-              "INSERT INTO audit_entries (sequence, recorded_at, event_id, escalation_id,"
-                  + " disposition_version, action, target_system, target_record_id,"
-                  + " skipped_as_done, notification_target, detail, previous_hash, hash) SELECT"
-                  + " u.c1, u.c2, u.c3, u.c4, 1, 'STEP_DONE', 'TRACKER', u.c5, false, NULL, u.c6,"
-                  + " u.c7, u.c8 FROM unnest(?, ?, ?, ?, ?, ?, ?, ?)"
-                  + " AS u(c1, c2, c3, c4, c5, c6, c7, c8)",
-              List.of("int8", "timestamptz", "text", "text", "text", "text", "text", "text"),
+              "INSERT INTO audit_entries (sequence, entry_id, recorded_at, event_id,"
+                  + " escalation_id, disposition_version, action, target_system,"
+                  + " target_record_id, skipped_as_done, notification_target, detail,"
+                  + " previous_hash, hash) SELECT u.c1, u.c2, u.c3, u.c4, u.c5, 1, 'STEP_DONE',"
+                  + " 'TRACKER', u.c6, false, NULL, u.c7, u.c8, u.c9"
+                  + " FROM unnest(?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                  + " AS u(c1, c2, c3, c4, c5, c6, c7, c8, c9)",
+              List.of(
+                  "int8", "int8", "timestamptz", "text", "text", "text", "text", "text", "text"),
+              List.of()));
+      statements.put(
+          "DELETE audit_pending",
+          new Statement(
+              "DELETE FROM audit_pending WHERE entry_id = ANY(?)"
+                  + " AND set_config('closeout.chaining', 'on', true) = 'on'",
+              List.of("int8"),
               List.of()));
       statements.put(
           "INSERT completion_records",
           new Statement(
               "INSERT INTO completion_records (closure_id, escalation_id, disposition_version,"
-                  + " event_id, audit_sequences, recorded_at) SELECT u.c1, u.c2, 1, u.c3,"
+                  + " event_id, audit_entry_ids, recorded_at) SELECT u.c1, u.c2, 1, u.c3,"
                   + " CAST(u.c4 AS jsonb), u.c5 FROM unnest(?, ?, ?, ?, ?)"
                   + " AS u(c1, c2, c3, c4, c5)",
               List.of("int8", "text", "text", "text", "timestamptz"),
@@ -370,15 +400,26 @@ public final class WriteCeiling {
           "INSERT INTO closure_steps (closure_id, step, step_order, status, idempotency_key)"
               + " VALUES (?, ?, ?, 'PENDING', ?)");
       sql.put(
-          "INSERT audit_entries",
-          "INSERT INTO audit_entries (sequence, recorded_at, event_id, escalation_id,"
+          "INSERT audit_pending",
+          "INSERT INTO audit_pending (entry_id, recorded_at, event_id, escalation_id,"
               + " disposition_version, action, target_system, target_record_id, skipped_as_done,"
-              + " notification_target, detail, previous_hash, hash) VALUES (?, ?, ?, ?, 1,"
+              + " notification_target, detail) VALUES (?, ?, ?, ?, 1, 'STEP_DONE', 'TRACKER', ?,"
+              + " false, NULL, ?)");
+      sql.put(
+          "INSERT audit_entries",
+          "INSERT INTO audit_entries (sequence, entry_id, recorded_at, event_id, escalation_id,"
+              + " disposition_version, action, target_system, target_record_id, skipped_as_done,"
+              + " notification_target, detail, previous_hash, hash) VALUES (?, ?, ?, ?, ?, 1,"
               + " 'STEP_DONE', 'TRACKER', ?, false, NULL, ?, ?, ?)");
+      // As the chainer, which says so (the store lets no one else delete pending entries).
+      sql.put(
+          "DELETE audit_pending",
+          "DELETE FROM audit_pending WHERE entry_id = ?"
+              + " AND set_config('closeout.chaining', 'on', true) = 'on'");
       sql.put(
           "INSERT completion_records",
           "INSERT INTO completion_records (closure_id, escalation_id, disposition_version,"
-              + " event_id, audit_sequences, recorded_at) VALUES (?, ?, 1, ?, CAST(? AS jsonb), ?)");
+              + " event_id, audit_entry_ids, recorded_at) VALUES (?, ?, 1, ?, CAST(? AS jsonb), ?)");
       sql.put(
           "UPDATE closures",
           "UPDATE closures SET status = ?, revision = revision + 1, updated_at = ? WHERE id = ?");
@@ -402,6 +443,7 @@ public final class WriteCeiling {
       }
       List<String> order = new ArrayList<>();
       INSERT_ORDER.forEach(table -> order.add("INSERT " + table));
+      DELETE_ORDER.forEach(table -> order.add("DELETE " + table));
       UPDATE_ORDER.forEach(table -> order.add("UPDATE " + table));
       rows.sort(java.util.Comparator.comparingInt(row -> order.indexOf(row.kind())));
       int transactions = Math.max(1, Math.min(unit.transactions(), rows.size()));
@@ -503,6 +545,11 @@ public final class WriteCeiling {
 
     private record Row(String kind, Object[] values) {}
 
+    /** The k-th pending entry of closure {@code index}: ids of its own, so deletes find it. */
+    private static long pendingId(int index, int k) {
+      return index * 1_000L + k + 1;
+    }
+
     private List<Row> rows(int index) {
       long id = index + 1L;
       String escalation = "CEIL-" + index;
@@ -551,12 +598,25 @@ public final class WriteCeiling {
                           k + 1,
                           escalation + ":v1:" + (k < steps.length ? steps[k].name() : k)
                         }));
+            case "audit_pending" ->
+                rows.add(
+                    new Row(
+                        "INSERT audit_pending",
+                        new Object[] {
+                          pendingId(index, k),
+                          now,
+                          event,
+                          escalation,
+                          escalation,
+                          "TRACKER_SYNC REVIEW_COMPLETE v1"
+                        }));
             case "audit_entries" -> {
               long sequence = auditSequence.incrementAndGet();
               rows.add(
                   new Row(
                       "INSERT audit_entries",
                       new Object[] {
+                        sequence,
                         sequence,
                         now,
                         event,
@@ -575,6 +635,15 @@ public final class WriteCeiling {
             default -> throw new IllegalStateException(table);
           }
         }
+      }
+      // A closure's own pending entries go (as many as it inserted at most: the plan's figures
+      // are equal when everything was chained, so the shares are too).
+      int chained =
+          Math.min(
+              plan.rowsOf("DELETE audit_pending", index),
+              plan.rowsOf("INSERT audit_pending", index));
+      for (int k = 0; k < chained; k++) {
+        rows.add(new Row("DELETE audit_pending", new Object[] {pendingId(index, k)}));
       }
       for (String table : UPDATE_ORDER) {
         int n = plan.rowsOf("UPDATE " + table, index);

@@ -1,6 +1,8 @@
 package com.closeout.cli;
 
 import com.closeout.CloseoutApplication;
+import com.closeout.config.AuditChainLoop;
+import com.closeout.config.AuditProperties;
 import com.closeout.config.WorkerLoop;
 import com.closeout.propagation.CloseoutStores;
 import java.io.PrintStream;
@@ -101,6 +103,10 @@ final class SpringCommandContext implements CommandContext, AutoCloseable {
 
     @Override
     public void startWorker() {
+      // The chainer goes with the worker, as it would have started with it.
+      if (context.getBean(AuditProperties.class).chaining()) {
+        context.getBean(AuditChainLoop.class).start();
+      }
       context.getBean(WorkerLoop.class).start();
     }
 

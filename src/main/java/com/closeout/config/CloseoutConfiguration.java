@@ -34,6 +34,7 @@ import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
   WorkerProperties.class,
   IntakeProperties.class,
   ReconciliationProperties.class,
+  AuditProperties.class,
   ApiProperties.class,
   TargetsProperties.class,
   JiraProperties.class,
@@ -172,6 +173,13 @@ public class CloseoutConfiguration {
     scheduler.setThreadNamePrefix("closeout-reconciliation-");
     scheduler.initialize();
     return new ReconciliationLoop(reconciliation, scheduler, properties, worker, clock);
+  }
+
+  @Bean
+  AuditChainLoop auditChainLoop(
+      CloseoutStores stores, AuditProperties audit, WorkerProperties worker) {
+    return new AuditChainLoop(
+        stores.audit(), audit.chainInterval(), audit.chaining() && worker.enabled());
   }
 
   @Bean

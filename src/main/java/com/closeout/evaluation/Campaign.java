@@ -267,6 +267,9 @@ public final class Campaign {
         deliver(planned, slot, later);
         clock.advance(CASE_SPACING);
         wakeWorkers();
+        // As serve's chainer does: entries are linked while the campaign goes on, beside the
+        // workers still appending.
+        stores.audit().chainAllPending();
         latencies.add((System.nanoTime() - caseBegan) / 1_000_000.0);
       }
       // Deliveries held back past the last case arrive now, in their order.

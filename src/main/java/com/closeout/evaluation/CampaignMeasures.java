@@ -71,6 +71,9 @@ final class CampaignMeasures {
       Optional<String> outage) {}
 
   CampaignReport measure(Inputs in) {
+    // The campaign is over: every entry it appended is committed and can be chained before the
+    // trails and the chain are measured.
+    stores.audit().chainAllPending();
     int clean = 0;
     int completedWithoutRepair = 0;
     int anomalies = 0;

@@ -1,7 +1,6 @@
 package com.closeout.propagation;
 
 import com.closeout.audit.AuditAction;
-import com.closeout.audit.AuditEntry;
 import com.closeout.audit.AuditRecord;
 import com.closeout.audit.AuditTrail;
 import java.util.ArrayList;
@@ -9,8 +8,8 @@ import java.util.List;
 
 /**
  * Writes audit entries about closures, always naming the source event and version. Inside {@link
- * #batched} the entries of one group commit are collected and chained in one append, in the order
- * they were made, within the same transaction.
+ * #batched} the entries of one group commit are collected and appended in one statement, in the
+ * order they were made, within the same transaction.
  */
 final class ClosureAuditor {
   private final AuditTrail trail;
@@ -51,17 +50,24 @@ final class ClosureAuditor {
 
   /**
    * Inside {@link #batched}: appends what was collected so far, in this transaction, and returns
-   * the entries as chained (the completion record's trail names them).
+   * each record with its entry id (the completion record's trail names them).
    */
-  List<AuditEntry> flush() {
+  List<Appended> flush() {
     List<AuditRecord> batch = pending.get();
     if (batch == null || batch.isEmpty()) {
       return List.of();
     }
-    List<AuditEntry> appended = trail.appendAll(List.copyOf(batch));
+    List<Long> ids = trail.appendAll(List.copyOf(batch));
+    List<Appended> appended = new ArrayList<>(ids.size());
+    for (int i = 0; i < ids.size(); i++) {
+      appended.add(new Appended(ids.get(i), batch.get(i)));
+    }
     batch.clear();
     return appended;
   }
+
+  /** A record appended in this transaction, and the entry id it was given. */
+  record Appended(long entryId, AuditRecord record) {}
 
   static AuditRecord record(Closure closure, AuditAction action) {
     return AuditRecord.of(

@@ -1,7 +1,6 @@
 package com.closeout.propagation;
 
 import com.closeout.audit.AuditAction;
-import com.closeout.audit.AuditEntry;
 import com.closeout.audit.AuditRecord;
 import com.closeout.audit.AuditTrail;
 import com.closeout.audit.CompletionRecords;
@@ -684,24 +683,24 @@ public final class ClosureWorker {
   /**
    * The completion trace lives in Closeout's own store: written, marked done and audited in the
    * same transaction, so a crash cannot separate them. The trail names the closure's audit entries
-   * so far: those committed before this transaction and those it appended (the source event through
-   * the queue close); an entry another process appends for the same version in between (a
-   * redelivery's DUPLICATE) is in the chain, not in the trail. One read and one batch serve the
-   * whole group.
+   * so far by entry id: those committed before this transaction, chained or not, and those it
+   * appended (the source event through the queue close); an entry another process appends for the
+   * same version in between (a redelivery's DUPLICATE) is in the chain, not in the trail. One read
+   * and one batch serve the whole group.
    */
   private void recordCompletions(List<ClosureRun> runs) {
     Instant now = clock.instant();
-    // The committed part of each trail is read before the flush takes the chain head, so the read
-    // never holds up every other appender; this transaction's entries come from the flush.
     Map<ClosureKey, List<Long>> trails =
         audit.trails(runs.stream().map(run -> run.closure.key()).toList());
-    for (AuditEntry entry : auditor.flush()) {
-      if (entry.escalationId() != null && entry.dispositionVersion() != null) {
+    for (ClosureAuditor.Appended appended : auditor.flush()) {
+      AuditRecord record = appended.record();
+      if (record.escalationId() != null && record.dispositionVersion() != null) {
         List<Long> trail =
             trails.get(
-                new ClosureKey(new EscalationId(entry.escalationId()), entry.dispositionVersion()));
+                new ClosureKey(
+                    new EscalationId(record.escalationId()), record.dispositionVersion()));
         if (trail != null) {
-          trail.add(entry.sequence());
+          trail.add(appended.entryId());
         }
       }
     }

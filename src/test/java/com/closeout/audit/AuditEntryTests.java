@@ -9,6 +9,10 @@ import org.junit.jupiter.api.Test;
 class AuditEntryTests {
   private static final Instant AT = Instant.parse("2026-11-20T10:15:00.123456Z");
 
+  /** {@link #stepDone()} chained first at {@link #AT} by the code before entry ids existed. */
+  private static final String LEGACY_HASH_OF_STEP_DONE_AT_1 =
+      "3d871865256de1e7106f711c0d15c806355cffb0f025b2d4be9fa63bf54a028f";
+
   private static AuditRecord stepDone() {
     return AuditRecord.of("evt-1", "ESC-1", 3, AuditAction.STEP_DONE)
         .target(TargetSystem.TRACKER, "ESC-1")
@@ -31,6 +35,7 @@ class AuditEntryTests {
     AuditEntry tampered =
         new AuditEntry(
             entry.sequence(),
+            entry.entryId(),
             entry.recordedAt(),
             entry.eventId(),
             entry.escalationId(),
@@ -61,6 +66,7 @@ class AuditEntryTests {
     AuditEntry reloaded =
         new AuditEntry(
             1,
+            1,
             Instant.parse("2026-11-20T10:15:00.123456Z"),
             entry.eventId(),
             entry.escalationId(),
@@ -74,5 +80,44 @@ class AuditEntryTests {
             entry.previousHash(),
             entry.hash());
     assertThat(reloaded.hashIsIntact()).isTrue();
+  }
+
+  @Test
+  void anEntryWhoseIdIsItsSequenceHashesAsEntriesDidBeforeEntryIds() {
+    // The hash of this entry as the chain computed it before entry ids existed (sequence 1).
+    AuditEntry entry = AuditEntry.chain(1, 1, AT, stepDone(), AuditEntry.GENESIS_HASH);
+
+    assertThat(entry.hash())
+        .isEqualTo(AuditEntry.chain(1, AT, stepDone(), AuditEntry.GENESIS_HASH).hash())
+        .isEqualTo(LEGACY_HASH_OF_STEP_DONE_AT_1);
+  }
+
+  @Test
+  void anEntryIdOtherThanTheSequenceIsHashedSoChangingItEitherWayBreaksTheHash() {
+    AuditEntry numbered = AuditEntry.chain(1, 7, AT, stepDone(), AuditEntry.GENESIS_HASH);
+    AuditEntry plain = AuditEntry.chain(1, 1, AT, stepDone(), AuditEntry.GENESIS_HASH);
+
+    assertThat(numbered.hash()).isNotEqualTo(plain.hash());
+    assertThat(withEntryId(numbered, 8).hashIsIntact()).isFalse();
+    assertThat(withEntryId(numbered, 1).hashIsIntact()).isFalse();
+    assertThat(withEntryId(plain, 7).hashIsIntact()).isFalse();
+  }
+
+  private static AuditEntry withEntryId(AuditEntry entry, long entryId) {
+    return new AuditEntry(
+        entry.sequence(),
+        entryId,
+        entry.recordedAt(),
+        entry.eventId(),
+        entry.escalationId(),
+        entry.dispositionVersion(),
+        entry.action(),
+        entry.targetSystem(),
+        entry.targetRecordId(),
+        entry.skippedAsDone(),
+        entry.notificationTarget(),
+        entry.detail(),
+        entry.previousHash(),
+        entry.hash());
   }
 }

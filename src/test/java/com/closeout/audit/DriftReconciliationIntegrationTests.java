@@ -138,6 +138,7 @@ class DriftReconciliationIntegrationTests {
                   .containsExactly(TargetSystem.TRACKER, TargetSystem.LEDGER, TargetSystem.QUEUE);
               assertThat(d.closureStatus()).isEqualTo("NONE");
             });
+    stores.audit().chainAllPending();
     assertThat(stores.audit().forEscalation("ESC-LOST"))
         .anyMatch(e -> e.action() == AuditAction.DRIFT_DETECTED);
     assertThat(stores.audit().verify()).isEmpty();

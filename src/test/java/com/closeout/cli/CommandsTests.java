@@ -60,6 +60,19 @@ class CommandsTests {
   }
 
   @Test
+  void auditVerifyChainsWhatIsPendingFirstAndSaysHowMuch() {
+    when(context.stores.audit().chainAllPending()).thenReturn(5L);
+    when(context.stores.audit().verify()).thenReturn(Optional.empty());
+    when(context.stores.audit().count()).thenReturn(47L);
+    assertThat(run("audit", "verify")).isZero();
+    assertThat(context.printed())
+        .isEqualTo("chained 5 pending audit entries\naudit chain intact: 47 entries\n");
+    org.mockito.InOrder order = org.mockito.Mockito.inOrder(context.stores.audit());
+    order.verify(context.stores.audit()).chainAllPending();
+    order.verify(context.stores.audit()).verify();
+  }
+
+  @Test
   void auditVerifyNamesTheFirstBrokenEntryAndExitsOne() {
     when(context.stores.audit().verify())
         .thenReturn(Optional.of(new AuditTrail.ChainBreak(17, "hash does not match")));

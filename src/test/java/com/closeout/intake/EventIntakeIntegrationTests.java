@@ -106,6 +106,8 @@ class EventIntakeIntegrationTests {
 
     assertThat(stores.inbox().all()).isEmpty();
     assertThat(stores.closures().forEscalation(new EscalationId("ESC-1"))).isEmpty();
+    assertThat(stores.audit().pending()).isZero();
+    assertThat(stores.audit().chainAllPending()).isZero();
     assertThat(stores.audit().count()).isZero();
   }
 
@@ -136,6 +138,7 @@ class EventIntakeIntegrationTests {
     }
     assertThat(held.transactions()).isEqualTo(2);
     assertThat(real.inbox().all()).hasSize(8);
+    assertThat(real.audit().chainAllPending()).isPositive();
     assertThat(real.audit().verify()).isEmpty();
   }
 
@@ -170,6 +173,7 @@ class EventIntakeIntegrationTests {
     assertThat(real.inbox().all())
         .extracting(InboxEntry::eventId)
         .containsExactlyInAnyOrder("evt-c0", "evt-a", "evt-b");
+    assertThat(real.audit().chainAllPending()).isPositive();
     assertThat(real.audit().verify()).isEmpty();
   }
 
@@ -193,6 +197,7 @@ class EventIntakeIntegrationTests {
   }
 
   private static List<String> trail(CloseoutStores stores) {
+    stores.audit().chainAllPending();
     return stores.audit().entries(1, 1000).stream()
         .map(e -> e.sequence() + " " + e.eventId() + " " + e.action() + " " + e.detail())
         .toList();

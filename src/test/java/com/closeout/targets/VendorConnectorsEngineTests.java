@@ -179,6 +179,7 @@ class VendorConnectorsEngineTests {
   private CloseoutEngine engine;
 
   private void assertCompletedWithOneNotice(CleanEscalation escalation, String channel) {
+    stores.audit().chainAllPending();
     List<AuditEntry> trail = stores.audit().forEscalation(escalation.id().value());
     assertThat(trail).anySatisfy(e -> assertThat(e.action()).isEqualTo(AuditAction.COMPLETED));
     assertThat(trail)
@@ -278,6 +279,7 @@ class VendorConnectorsEngineTests {
       texts.add(request.getHeaders().toString());
       texts.add(request.getBodyAsString());
     }
+    stores.audit().chainAllPending();
     stores.audit().entries(0, 10_000).forEach(e -> texts.add(e.toString()));
     logs.list.forEach(e -> texts.add(e.getFormattedMessage()));
 

@@ -18,6 +18,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,35 +31,74 @@ import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * The hash-chained audit trail in PostgreSQL. Appends lock the single {@code audit_head} row, so
- * concurrent appends form one line; the table's trigger refuses UPDATE, DELETE and TRUNCATE.
+ * The hash-chained audit trail in PostgreSQL. An append inserts into {@code audit_pending} and
+ * locks nothing another appender needs; {@link #chainPending} locks the single {@code audit_head}
+ * row, so chainers form one line, and moves committed pending entries into {@code audit_entries}.
+ * Triggers refuse UPDATE, DELETE and TRUNCATE of chained entries and UPDATE of pending ones.
  */
 public final class JdbcAuditTrail implements AuditTrail {
   /**
-   * The entries and the new head in one statement, one round trip, one text whatever the count (so
-   * planned once per connection): the entries come as one array per column, the INSERT runs as a
-   * data-modifying CTE, and the head UPDATE, guarded by the sequence read under the row lock, is
-   * what the row count reports.
+   * The records in one statement, one round trip, one text whatever the count (so planned once per
+   * connection): one array per column. Entry ids are drawn in the records' order, so ascending ids
+   * are the records' order.
    */
-  private static final String INSERT_ENTRIES_AND_MOVE_HEAD =
+  private static final String INSERT_PENDING =
+      """
+      INSERT INTO audit_pending (entry_id, recorded_at, event_id, escalation_id,
+                                 disposition_version, action, target_system, target_record_id,
+                                 skipped_as_done, notification_target, detail)
+      SELECT nextval('audit_entry_ids'), :recordedAt, u.event_id, u.escalation_id,
+             u.disposition_version, u.action, u.target_system, u.target_record_id,
+             u.skipped_as_done, u.notification_target, u.detail
+        FROM (SELECT *
+                FROM unnest(CAST(:eventIds AS text[]), CAST(:escalationIds AS text[]),
+                            CAST(:versions AS integer[]), CAST(:actions AS text[]),
+                            CAST(:systems AS text[]), CAST(:recordIds AS text[]),
+                            CAST(:skipped AS boolean[]), CAST(:notified AS text[]),
+                            CAST(:details AS text[]))
+                     WITH ORDINALITY
+                     AS r(event_id, escalation_id, disposition_version, action, target_system,
+                          target_record_id, skipped_as_done, notification_target, detail, ord)
+               ORDER BY ord) AS u
+      RETURNING entry_id
+      """;
+
+  /**
+   * Takes the oldest committed pending entries out of {@code audit_pending}; run under the head's
+   * lock, so no other chainer takes the same ones.
+   */
+  private static final String TAKE_PENDING =
+      """
+      DELETE FROM audit_pending
+       WHERE entry_id IN (SELECT entry_id FROM audit_pending ORDER BY entry_id LIMIT :limit)
+      RETURNING *
+      """;
+
+  /**
+   * The chained entries and the new head in one statement: the INSERT runs as a data-modifying CTE,
+   * and the head UPDATE, guarded by the sequence read under the row lock, is what the row count
+   * reports.
+   */
+  private static final String INSERT_CHAINED_AND_MOVE_HEAD =
       """
       WITH inserted AS (
-          INSERT INTO audit_entries (sequence, recorded_at, event_id, escalation_id,
+          INSERT INTO audit_entries (sequence, entry_id, recorded_at, event_id, escalation_id,
                                      disposition_version, action, target_system,
                                      target_record_id, skipped_as_done, notification_target,
                                      detail, previous_hash, hash)
-          SELECT u.sequence, :recordedAt, u.event_id, u.escalation_id, u.disposition_version,
-                 u.action, u.target_system, u.target_record_id, u.skipped_as_done,
-                 u.notification_target, u.detail, u.previous_hash, u.hash
-            FROM unnest(CAST(:sequences AS bigint[]), CAST(:eventIds AS text[]),
+          SELECT u.sequence, u.entry_id, u.recorded_at, u.event_id, u.escalation_id,
+                 u.disposition_version, u.action, u.target_system, u.target_record_id,
+                 u.skipped_as_done, u.notification_target, u.detail, u.previous_hash, u.hash
+            FROM unnest(CAST(:sequences AS bigint[]), CAST(:entryIds AS bigint[]),
+                        CAST(:recordedAts AS timestamptz[]), CAST(:eventIds AS text[]),
                         CAST(:escalationIds AS text[]), CAST(:versions AS integer[]),
                         CAST(:actions AS text[]), CAST(:systems AS text[]),
                         CAST(:recordIds AS text[]), CAST(:skipped AS boolean[]),
                         CAST(:notified AS text[]), CAST(:details AS text[]),
                         CAST(:previousHashes AS text[]), CAST(:hashes AS text[]))
-                 AS u(sequence, event_id, escalation_id, disposition_version, action,
-                      target_system, target_record_id, skipped_as_done, notification_target,
-                      detail, previous_hash, hash)
+                 AS u(sequence, entry_id, recorded_at, event_id, escalation_id,
+                      disposition_version, action, target_system, target_record_id,
+                      skipped_as_done, notification_target, detail, previous_hash, hash)
           RETURNING 1
       )
       UPDATE audit_head SET sequence = :sequence, hash = :hash
@@ -101,43 +141,108 @@ public final class JdbcAuditTrail implements AuditTrail {
   }
 
   @Override
-  public AuditEntry append(AuditRecord record) {
+  public long append(AuditRecord record) {
     return appendAll(List.of(record)).get(0);
   }
 
   @Override
-  public List<AuditEntry> appendAll(List<AuditRecord> records) {
+  public List<Long> appendAll(List<AuditRecord> records) {
     if (records.isEmpty()) {
       return List.of();
     }
-    return required.execute(
-        status -> {
-          Head head =
-              jdbc.sql("SELECT sequence, hash FROM audit_head WHERE id = 1 FOR UPDATE")
-                  .query((rs, n) -> new Head(rs.getLong("sequence"), rs.getString("hash")))
-                  .single();
-          Instant at = StoreColumns.stored(clock.instant());
-          List<AuditEntry> entries = new ArrayList<>(records.size());
-          long sequence = head.sequence();
-          String previous = head.hash();
-          for (AuditRecord record : records) {
-            AuditEntry entry = AuditEntry.chain(++sequence, at, record, previous);
-            entries.add(entry);
-            previous = entry.hash();
-          }
-          AuditEntry last = entries.get(entries.size() - 1);
-          int moved = insertAndMoveHead(entries, at, last, head);
-          if (moved != 1) {
-            throw new IllegalStateException("audit head moved while locked");
-          }
-          return entries;
-        });
+    Instant at = StoreColumns.stored(clock.instant());
+    List<Long> ids =
+        jdbc.sql(INSERT_PENDING)
+            .param("recordedAt", timestamp(at))
+            .param("eventIds", column(records, AuditRecord::eventId))
+            .param("escalationIds", column(records, AuditRecord::escalationId))
+            .param(
+                "versions",
+                records.stream().map(AuditRecord::dispositionVersion).toArray(Integer[]::new))
+            .param("actions", column(records, record -> record.action().name()))
+            .param(
+                "systems",
+                column(
+                    records,
+                    record -> record.targetSystem() == null ? null : record.targetSystem().name()))
+            .param("recordIds", column(records, AuditRecord::targetRecordId))
+            .param(
+                "skipped", records.stream().map(AuditRecord::skippedAsDone).toArray(Boolean[]::new))
+            .param("notified", column(records, AuditRecord::notificationTarget))
+            .param("details", column(records, AuditRecord::detail))
+            .query(Long.class)
+            .list();
+    if (ids.size() != records.size()) {
+      throw new IllegalStateException(
+          "appended " + ids.size() + " audit entries of " + records.size());
+    }
+    List<Long> ordered = new ArrayList<>(ids);
+    ordered.sort(null);
+    return List.copyOf(ordered);
   }
 
-  private int insertAndMoveHead(List<AuditEntry> entries, Instant at, AuditEntry last, Head head) {
-    return jdbc.sql(INSERT_ENTRIES_AND_MOVE_HEAD)
-        .param("recordedAt", timestamp(at))
+  @Override
+  public int chainPending(int limit) {
+    if (limit < 1) {
+      throw new IllegalArgumentException("limit must be positive");
+    }
+    // Locking the head writes (a row lock is WAL-logged and its commit flushed): an idle chainer
+    // looks first, with a plain read, and locks only when there is something to link.
+    if (!jdbc.sql("SELECT EXISTS (SELECT 1 FROM audit_pending)").query(Boolean.class).single()) {
+      return 0;
+    }
+    Integer linked =
+        required.execute(
+            status -> {
+              // Holding the head, this transaction says it is the chainer: the only one the
+              // store lets delete pending entries.
+              Head head =
+                  jdbc.sql(
+                          """
+                          SELECT sequence, hash, set_config('closeout.chaining', 'on', true)
+                            FROM audit_head WHERE id = 1 FOR UPDATE
+                          """)
+                      .query((rs, n) -> new Head(rs.getLong("sequence"), rs.getString("hash")))
+                      .single();
+              List<Pending> taken =
+                  new ArrayList<>(
+                      jdbc.sql(TAKE_PENDING)
+                          .param("limit", limit)
+                          .query(JdbcAuditTrail::pendingEntry)
+                          .list());
+              if (taken.isEmpty()) {
+                return 0;
+              }
+              taken.sort(Comparator.comparingLong(Pending::entryId));
+              List<AuditEntry> entries = new ArrayList<>(taken.size());
+              long sequence = head.sequence();
+              String previous = head.hash();
+              for (Pending pending : taken) {
+                AuditEntry entry =
+                    AuditEntry.chain(
+                        ++sequence,
+                        pending.entryId(),
+                        pending.recordedAt(),
+                        pending.record(),
+                        previous);
+                entries.add(entry);
+                previous = entry.hash();
+              }
+              if (insertChainedAndMoveHead(entries, head) != 1) {
+                throw new IllegalStateException("audit head moved while locked");
+              }
+              return entries.size();
+            });
+    return linked == null ? 0 : linked;
+  }
+
+  private int insertChainedAndMoveHead(List<AuditEntry> entries, Head head) {
+    AuditEntry last = entries.get(entries.size() - 1);
+    return jdbc.sql(INSERT_CHAINED_AND_MOVE_HEAD)
         .param("sequences", entries.stream().map(AuditEntry::sequence).toArray(Long[]::new))
+        .param("entryIds", entries.stream().map(AuditEntry::entryId).toArray(Long[]::new))
+        // As ISO-8601 text, which PostgreSQL reads as timestamptz to the microsecond.
+        .param("recordedAts", column(entries, entry -> entry.recordedAt().toString()))
         .param("eventIds", column(entries, AuditEntry::eventId))
         .param("escalationIds", column(entries, AuditEntry::escalationId))
         .param(
@@ -161,8 +266,13 @@ public final class JdbcAuditTrail implements AuditTrail {
         .update();
   }
 
-  private static String[] column(List<AuditEntry> entries, Function<AuditEntry, String> field) {
-    return entries.stream().map(field).toArray(String[]::new);
+  private static <T> String[] column(List<T> rows, Function<T, String> field) {
+    return rows.stream().map(field).toArray(String[]::new);
+  }
+
+  @Override
+  public long pending() {
+    return jdbc.sql("SELECT count(*) FROM audit_pending").query(Long.class).single();
   }
 
   @Override
@@ -196,11 +306,15 @@ public final class JdbcAuditTrail implements AuditTrail {
       return trails;
     }
     // No ORDER BY: with one, the planner may walk the whole chain in sequence order and filter
-    // (the bench saw 45-70 ms a read at 300 000 entries, under the chain head's lock); the
-    // escalation index finds the few rows, and each trail is sorted here.
+    // (the bench saw 45-70 ms a read at 300 000 entries); the escalation indexes find the few rows,
+    // and each trail is sorted here. One statement, one snapshot: an entry the chainer moves is
+    // seen in exactly one of the two tables.
     jdbc.sql(
             """
-            SELECT escalation_id, disposition_version, sequence FROM audit_entries
+            SELECT escalation_id, disposition_version, entry_id FROM audit_entries
+             WHERE escalation_id = ANY(:ids) AND disposition_version IS NOT NULL
+            UNION ALL
+            SELECT escalation_id, disposition_version, entry_id FROM audit_pending
              WHERE escalation_id = ANY(:ids) AND disposition_version IS NOT NULL
             """)
         .param(
@@ -217,7 +331,7 @@ public final class JdbcAuditTrail implements AuditTrail {
                           new EscalationId(rs.getString("escalation_id")),
                           rs.getInt("disposition_version")));
               if (trail != null) {
-                trail.add(rs.getLong("sequence"));
+                trail.add(rs.getLong("entry_id"));
               }
             });
     trails.values().forEach(trail -> trail.sort(null));
@@ -307,6 +421,7 @@ public final class JdbcAuditTrail implements AuditTrail {
     String targetSystem = rs.getString("target_system");
     return new AuditEntry(
         rs.getLong("sequence"),
+        rs.getLong("entry_id"),
         instant(rs, "recorded_at"),
         rs.getString("event_id"),
         rs.getString("escalation_id"),
@@ -321,5 +436,25 @@ public final class JdbcAuditTrail implements AuditTrail {
         rs.getString("hash"));
   }
 
+  private static Pending pendingEntry(ResultSet rs, int rowNum) throws SQLException {
+    String targetSystem = rs.getString("target_system");
+    return new Pending(
+        rs.getLong("entry_id"),
+        instant(rs, "recorded_at"),
+        new AuditRecord(
+            rs.getString("event_id"),
+            rs.getString("escalation_id"),
+            nullableInt(rs, "disposition_version"),
+            AuditAction.valueOf(rs.getString("action")),
+            targetSystem == null ? null : TargetSystem.valueOf(targetSystem),
+            rs.getString("target_record_id"),
+            rs.getBoolean("skipped_as_done"),
+            rs.getString("notification_target"),
+            rs.getString("detail")));
+  }
+
   private record Head(long sequence, String hash) {}
+
+  /** An entry appended and committed, waiting to be chained. */
+  private record Pending(long entryId, Instant recordedAt, AuditRecord record) {}
 }

@@ -39,7 +39,7 @@ public final class JdbcCompletionRecords implements CompletionRecords {
             .batchUpdate(
                 """
                 INSERT INTO completion_records (closure_id, escalation_id, disposition_version,
-                                                event_id, audit_sequences, recorded_at)
+                                                event_id, audit_entry_ids, recorded_at)
                 VALUES (?, ?, ?, ?, CAST(? AS jsonb), ?)
                 ON CONFLICT (closure_id) DO NOTHING
                 """,
@@ -50,7 +50,7 @@ public final class JdbcCompletionRecords implements CompletionRecords {
                   statement.setString(2, record.key().escalationId().value());
                   statement.setInt(3, record.key().dispositionVersion());
                   statement.setString(4, record.eventId());
-                  statement.setString(5, json(record.auditSequences()));
+                  statement.setString(5, json(record.auditEntryIds()));
                   statement.setObject(6, timestamp(record.at()));
                 })[0];
     List<Boolean> written = new ArrayList<>(counts.length);

@@ -8,6 +8,8 @@ import com.closeout.audit.AuditEntry;
 import com.closeout.audit.AuditRecord;
 import com.closeout.audit.AuditTrail;
 import com.closeout.audit.AuditTrail.ChainBreak;
+import com.closeout.domain.ClosureKey;
+import com.closeout.domain.EscalationId;
 import com.closeout.domain.TargetSystem;
 import com.closeout.propagation.TransactionRunner;
 import com.closeout.propagation.jdbc.IsolatedSchema;
@@ -19,6 +21,7 @@ import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -56,8 +59,10 @@ class JdbcAuditTrailIntegrationTests {
   }
 
   @Test
-  void appendedEntriesFormAnIntactChainStampedByTheClock() {
+  void appendedEntriesOnceChainedFormAnIntactChainStampedByTheClock() {
     appendMany(50);
+
+    assertThat(audit.chainAllPending()).isEqualTo(50);
 
     List<AuditEntry> entries = audit.entries(1, 100);
     assertThat(entries)
@@ -71,22 +76,52 @@ class JdbcAuditTrailIntegrationTests {
     assertThat(entries)
         .allMatch(entry -> entry.recordedAt().equals(NOW.truncatedTo(ChronoUnit.MICROS)));
     assertThat(audit.count()).isEqualTo(50);
+    assertThat(audit.pending()).isZero();
     assertThat(audit.verify()).isEmpty();
   }
 
   @Test
-  void appendReturnsTheEntryAsStored() {
-    AuditEntry appended =
+  void anAppendedEntryWaitsOutsideTheChainUntilItIsChained() {
+    appendMany(3);
+
+    assertThat(audit.pending()).isEqualTo(3);
+    assertThat(audit.count()).isZero();
+    assertThat(audit.entries(1, 10)).isEmpty();
+    assertThat(audit.forEscalation("ESC-1")).isEmpty();
+    assertThat(audit.verify()).isEmpty();
+
+    assertThat(audit.chainPending(2)).isEqualTo(2);
+    assertThat(audit.count()).isEqualTo(2);
+    assertThat(audit.pending()).isEqualTo(1);
+    assertThat(audit.chainPending(2)).isEqualTo(1);
+    assertThat(audit.chainPending(2)).isZero();
+    assertThat(audit.count()).isEqualTo(3);
+    assertThat(audit.verify()).isEmpty();
+  }
+
+  @Test
+  void theChainedEntryKeepsTheIdItsAppendReturnedAndEveryField() {
+    long id =
         audit.append(
             AuditRecord.of("evt-1", "ESC-1", 3, AuditAction.STEP_SKIPPED)
                 .target(TargetSystem.TRACKER, "ESC-1")
                 .skipped()
                 .notified("ops-coordinator")
                 .detail("already REVIEW_COMPLETE"));
+    audit.chainAllPending();
 
-    assertThat(audit.entries(1, 1)).containsExactly(appended);
-    assertThat(appended.targetSystem()).isEqualTo(TargetSystem.TRACKER);
-    assertThat(appended.skippedAsDone()).isTrue();
+    AuditEntry chained = audit.entries(1, 1).get(0);
+    assertThat(chained.entryId()).isEqualTo(id);
+    assertThat(chained.eventId()).isEqualTo("evt-1");
+    assertThat(chained.escalationId()).isEqualTo("ESC-1");
+    assertThat(chained.dispositionVersion()).isEqualTo(3);
+    assertThat(chained.action()).isEqualTo(AuditAction.STEP_SKIPPED);
+    assertThat(chained.targetSystem()).isEqualTo(TargetSystem.TRACKER);
+    assertThat(chained.targetRecordId()).isEqualTo("ESC-1");
+    assertThat(chained.skippedAsDone()).isTrue();
+    assertThat(chained.notificationTarget()).isEqualTo("ops-coordinator");
+    assertThat(chained.detail()).isEqualTo("already REVIEW_COMPLETE");
+    assertThat(chained.hashIsIntact()).isTrue();
   }
 
   @Test
@@ -97,19 +132,23 @@ class JdbcAuditTrailIntegrationTests {
                 .detail("closed \uD83D\uDE80 'fast' | 3:x -1: \\ \"quoted\""),
             AuditRecord.of("evt-2", "ESC-1", 1, AuditAction.FOLLOW_UP)
                 .detail("\uD834\uDD1E".repeat(40))));
+    audit.chainAllPending();
 
     assertThat(audit.entries(1, 10)).hasSize(2).allMatch(AuditEntry::hashIsIntact);
+    assertThat(audit.entries(1, 10).get(0).detail())
+        .isEqualTo("closed \uD83D\uDE80 'fast' | 3:x -1: \\ \"quoted\"");
     assertThat(audit.verify()).isEmpty();
   }
 
   @Test
-  void emptyChainIsIntact() {
+  void emptyChainIsIntactAndChainingNothingLinksNothing() {
+    assertThat(audit.chainPending(10)).isZero();
     assertThat(audit.verify()).isEmpty();
     assertThat(audit.count()).isZero();
   }
 
   @Test
-  void concurrentAppendsFromTwoThreadsStayOneUnbrokenChain() throws Exception {
+  void concurrentAppendsFromTwoThreadsGetDistinctRisingIdsAndChainAsOneLine() throws Exception {
     CountDownLatch start = new CountDownLatch(1);
     ExecutorService threads = Executors.newFixedThreadPool(2);
     try {
@@ -118,28 +157,28 @@ class JdbcAuditTrailIntegrationTests {
         Callable<List<Long>> appends =
             () -> {
               start.await();
-              List<Long> sequences = new ArrayList<>();
+              List<Long> ids = new ArrayList<>();
               for (int i = 0; i < 100; i++) {
-                sequences.add(
-                    audit
-                        .append(
-                            AuditRecord.of(
-                                "evt-" + worker + i, "ESC-" + worker, 1, AuditAction.RECEIVED))
-                        .sequence());
+                ids.add(
+                    audit.append(
+                        AuditRecord.of(
+                            "evt-" + worker + i, "ESC-" + worker, 1, AuditAction.RECEIVED)));
               }
-              return sequences;
+              return ids;
             };
         results.add(threads.submit(appends));
       }
       start.countDown();
       List<Long> all = new ArrayList<>();
       for (Future<List<Long>> result : results) {
+        assertThat(result.get()).isSorted().doesNotHaveDuplicates();
         all.addAll(result.get());
       }
 
-      assertThat(all)
-          .containsExactlyInAnyOrderElementsOf(LongStream.rangeClosed(1, 200).boxed().toList());
-      assertThat(audit.count()).isEqualTo(200);
+      assertThat(audit.chainAllPending()).isEqualTo(200);
+      assertThat(audit.entries(1, 200))
+          .extracting(AuditEntry::entryId)
+          .containsExactlyInAnyOrderElementsOf(all);
       assertThat(audit.verify()).isEmpty();
     } finally {
       threads.shutdownNow();
@@ -147,32 +186,30 @@ class JdbcAuditTrailIntegrationTests {
   }
 
   @Test
-  void appendAllChainsTheRecordsInTheirOrderAfterWhatIsAlreadyThere() {
-    audit.append(AuditRecord.of("evt-0", "ESC-1", 1, AuditAction.RECEIVED));
+  void appendAllNumbersTheRecordsInTheirOrderAndTheChainKeepsIt() {
+    long first = audit.append(AuditRecord.of("evt-0", "ESC-1", 1, AuditAction.RECEIVED));
 
-    List<AuditEntry> appended =
+    List<Long> ids =
         audit.appendAll(
             List.of(
                 AuditRecord.of("evt-1", "ESC-1", 1, AuditAction.VERIFIED),
                 AuditRecord.of("evt-1", "ESC-1", 1, AuditAction.STEP_DONE),
                 AuditRecord.of("evt-1", "ESC-1", 1, AuditAction.COMPLETED)));
+    audit.chainAllPending();
 
-    assertThat(appended)
-        .extracting(AuditEntry::sequence, AuditEntry::action)
-        .containsExactly(
-            org.assertj.core.groups.Tuple.tuple(2L, AuditAction.VERIFIED),
-            org.assertj.core.groups.Tuple.tuple(3L, AuditAction.STEP_DONE),
-            org.assertj.core.groups.Tuple.tuple(4L, AuditAction.COMPLETED));
-    assertThat(appended.get(1).previousHash()).isEqualTo(appended.get(0).hash());
+    assertThat(ids).isSorted().allMatch(id -> id > first);
     assertThat(audit.entries(1, 10))
-        .extracting(AuditEntry::hash)
-        .last()
-        .isEqualTo(appended.get(2).hash());
+        .extracting(AuditEntry::sequence, AuditEntry::entryId, AuditEntry::action)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(1L, first, AuditAction.RECEIVED),
+            org.assertj.core.groups.Tuple.tuple(2L, ids.get(0), AuditAction.VERIFIED),
+            org.assertj.core.groups.Tuple.tuple(3L, ids.get(1), AuditAction.STEP_DONE),
+            org.assertj.core.groups.Tuple.tuple(4L, ids.get(2), AuditAction.COMPLETED));
     assertThat(audit.verify()).isEmpty();
   }
 
   @Test
-  void appendAllOfThousandsOfRecordsWithEveryOptionalFieldIsOneIntactChain() {
+  void appendAllOfThousandsOfRecordsWithEveryOptionalFieldChainsInBatchesIntact() {
     // One statement takes the group as arrays: no per-statement parameter limit to split at.
     List<AuditRecord> records = new java.util.ArrayList<>();
     for (int i = 1; i <= 6_000; i++) {
@@ -185,23 +222,40 @@ class JdbcAuditTrailIntegrationTests {
           });
     }
 
-    List<AuditEntry> appended = audit.appendAll(records);
+    List<Long> ids = audit.appendAll(records);
 
-    assertThat(appended).hasSize(6_000);
-    assertThat(audit.count()).isEqualTo(6_000);
-    assertThat(audit.entries(1, 6_000)).containsExactlyElementsOf(appended);
+    assertThat(ids).hasSize(6_000).isSorted().doesNotHaveDuplicates();
+    assertThat(audit.chainAllPending()).isEqualTo(6_000);
+    List<AuditEntry> entries = audit.entries(1, 6_000);
+    assertThat(entries).extracting(AuditEntry::entryId).containsExactlyElementsOf(ids);
+    for (int i = 0; i < records.size(); i++) {
+      AuditRecord record = records.get(i);
+      AuditEntry entry = entries.get(i);
+      assertThat(
+              new AuditRecord(
+                  entry.eventId(),
+                  entry.escalationId(),
+                  entry.dispositionVersion(),
+                  entry.action(),
+                  entry.targetSystem(),
+                  entry.targetRecordId(),
+                  entry.skippedAsDone(),
+                  entry.notificationTarget(),
+                  entry.detail()))
+          .isEqualTo(record);
+    }
     assertThat(audit.verify()).isEmpty();
   }
 
   @Test
   void appendAllOfNothingWritesNothing() {
     assertThat(audit.appendAll(List.of())).isEmpty();
-    assertThat(audit.count()).isZero();
+    assertThat(audit.pending()).isZero();
   }
 
   @Test
-  void concurrentBatchesAndSingleAppendsStayOneUnbrokenChain() throws Exception {
-    ExecutorService threads = Executors.newFixedThreadPool(3);
+  void chainersRunningBesideAppendersKeepOneUnbrokenChainAndLinkEachEntryOnce() throws Exception {
+    ExecutorService threads = Executors.newFixedThreadPool(5);
     try {
       List<Future<?>> work = new ArrayList<>();
       for (int worker = 0; worker < 3; worker++) {
@@ -222,13 +276,74 @@ class JdbcAuditTrailIntegrationTests {
                   }
                 }));
       }
+      java.util.concurrent.atomic.AtomicBoolean appending =
+          new java.util.concurrent.atomic.AtomicBoolean(true);
+      java.util.concurrent.atomic.AtomicLong linked = new java.util.concurrent.atomic.AtomicLong();
+      List<Future<?>> chainers = new ArrayList<>();
+      for (int c = 0; c < 2; c++) {
+        chainers.add(
+            threads.submit(
+                () -> {
+                  while (appending.get()) {
+                    linked.addAndGet(audit.chainPending(7));
+                  }
+                }));
+      }
       for (Future<?> done : work) {
         done.get();
       }
+      appending.set(false);
+      for (Future<?> done : chainers) {
+        done.get();
+      }
+      linked.addAndGet(audit.chainAllPending());
+
+      assertThat(linked.get()).isEqualTo(30 + 2 * 30 * 2);
       assertThat(audit.count()).isEqualTo(30 + 2 * 30 * 2);
+      assertThat(audit.pending()).isZero();
       assertThat(audit.verify()).isEmpty();
     } finally {
       threads.shutdownNow();
+    }
+  }
+
+  @Test
+  void anEntryCommittedAfterAHigherNumberedOneIsChainedAfterIt() throws Exception {
+    CountDownLatch appended = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    ExecutorService thread = Executors.newSingleThreadExecutor();
+    try {
+      Future<Long> slow =
+          thread.submit(
+              () ->
+                  transactions.inTransaction(
+                      () -> {
+                        long id =
+                            audit.append(
+                                AuditRecord.of("evt-slow", "ESC-1", 1, AuditAction.RECEIVED));
+                        appended.countDown();
+                        await(release);
+                        return id;
+                      }));
+      appended.await();
+      long quick = audit.append(AuditRecord.of("evt-quick", "ESC-2", 1, AuditAction.RECEIVED));
+
+      // The slow transaction has not committed: its entry is not there to chain yet.
+      assertThat(audit.chainAllPending()).isEqualTo(1);
+      release.countDown();
+      long slowId = slow.get();
+      assertThat(slowId).isLessThan(quick);
+      assertThat(audit.chainAllPending()).isEqualTo(1);
+
+      assertThat(audit.entries(1, 10))
+          .extracting(AuditEntry::sequence, AuditEntry::entryId)
+          .containsExactly(
+              org.assertj.core.groups.Tuple.tuple(1L, quick),
+              org.assertj.core.groups.Tuple.tuple(2L, slowId));
+      assertThat(audit.verify()).isEmpty();
+    } finally {
+      release.countDown();
+      thread.shutdownNow();
     }
   }
 
@@ -245,16 +360,77 @@ class JdbcAuditTrailIntegrationTests {
                     }))
         .hasMessage("step failed");
 
-    assertThat(audit.count()).isEqualTo(1);
-    assertThat(audit.append(AuditRecord.of("evt-2", "ESC-1", 1, AuditAction.VERIFIED)).sequence())
-        .isEqualTo(2);
+    assertThat(audit.pending()).isEqualTo(1);
+    assertThat(audit.chainAllPending()).isEqualTo(1);
+    audit.append(AuditRecord.of("evt-2", "ESC-1", 1, AuditAction.VERIFIED));
+    assertThat(audit.chainAllPending()).isEqualTo(1);
+    assertThat(audit.entries(1, 10))
+        .extracting(AuditEntry::eventId)
+        .containsExactly("evt-0", "evt-2");
     assertThat(audit.verify()).isEmpty();
+  }
+
+  @Test
+  void trailsNameEachClosuresEntriesByIdWhetherChainedOrNot() {
+    long received = audit.append(AuditRecord.of("evt-1", "ESC-1", 2, AuditAction.RECEIVED));
+    audit.append(AuditRecord.of("evt-0", "ESC-1", 1, AuditAction.RECEIVED));
+    audit.append(AuditRecord.of("evt-9", "ESC-9", 2, AuditAction.RECEIVED));
+    audit.append(AuditRecord.of(null, "ESC-1", null, AuditAction.IGNORED));
+    audit.chainAllPending();
+    List<Long> later =
+        audit.appendAll(
+            List.of(
+                AuditRecord.of("evt-1", "ESC-1", 2, AuditAction.VERIFIED),
+                AuditRecord.of("evt-1", "ESC-1", 2, AuditAction.STEP_DONE)));
+
+    ClosureKey key = new ClosureKey(new EscalationId("ESC-1"), 2);
+    ClosureKey none = new ClosureKey(new EscalationId("ESC-5"), 1);
+    Map<ClosureKey, List<Long>> trails = audit.trails(List.of(key, none));
+
+    assertThat(trails.get(key)).containsExactly(received, later.get(0), later.get(1));
+    assertThat(trails.get(none)).isEmpty();
+    audit.chainAllPending();
+    assertThat(audit.trails(List.of(key)).get(key))
+        .containsExactly(received, later.get(0), later.get(1));
+  }
+
+  @Test
+  void aChangedEntryIdBreaksTheHashOfThatEntry() {
+    appendMany(5);
+    audit.chainAllPending();
+
+    withoutAppendOnlyTrigger(
+        () -> sql.sql("UPDATE audit_entries SET entry_id = 999 WHERE sequence = 3").update());
+
+    assertThat(audit.verify())
+        .hasValueSatisfying(
+            chainBreak -> {
+              assertThat(chainBreak.sequence()).isEqualTo(3);
+              assertThat(chainBreak.why()).contains("hash does not match");
+            });
+  }
+
+  @Test
+  void theStoreRefusesToChangeDeleteOrTruncateAPendingEntryOutsideTheChainer() {
+    appendMany(1);
+
+    assertThatThrownBy(() -> sql.sql("UPDATE audit_pending SET detail = 'x'").update())
+        .isInstanceOf(DataAccessException.class)
+        .hasMessageContaining("append-only");
+    assertThatThrownBy(() -> sql.sql("DELETE FROM audit_pending").update())
+        .isInstanceOf(DataAccessException.class)
+        .hasMessageContaining("append-only");
+    assertThatThrownBy(() -> sql.sql("TRUNCATE audit_pending").update())
+        .isInstanceOf(DataAccessException.class)
+        .hasMessageContaining("append-only");
+    assertThat(audit.pending()).isEqualTo(1);
+    assertThat(audit.chainAllPending()).isEqualTo(1);
   }
 
   @Test
   void verifyWalksTheChainInPagesAndNamesTheFirstTamperedEntry() {
     AuditTrail paged = trail(7);
-    appendMany(30);
+    appendAndChain(30);
     assertThat(paged.verify()).isEmpty();
 
     withoutAppendOnlyTrigger(
@@ -272,7 +448,7 @@ class JdbcAuditTrailIntegrationTests {
 
   @Test
   void entryRewrittenWithARecomputedHashBreaksTheLinkOfTheNextEntry() {
-    appendMany(10);
+    appendAndChain(10);
     AuditEntry original = audit.entries(4, 1).get(0);
     AuditEntry forged =
         AuditEntry.chain(
@@ -305,7 +481,7 @@ class JdbcAuditTrailIntegrationTests {
 
   @Test
   void deletedEntryIsReportedMissing() {
-    appendMany(10);
+    appendAndChain(10);
 
     withoutAppendOnlyTrigger(
         () -> sql.sql("DELETE FROM audit_entries WHERE sequence = 6").update());
@@ -320,7 +496,7 @@ class JdbcAuditTrailIntegrationTests {
 
   @Test
   void forgedEntryInsertedBehindTheTrailsBackIsDetected() {
-    appendMany(5);
+    appendAndChain(5);
     AuditEntry last = audit.entries(5, 1).get(0);
     AuditEntry forged =
         AuditEntry.chain(
@@ -328,10 +504,10 @@ class JdbcAuditTrailIntegrationTests {
 
     sql.sql(
             """
-            INSERT INTO audit_entries (sequence, recorded_at, event_id, escalation_id,
+            INSERT INTO audit_entries (sequence, entry_id, recorded_at, event_id, escalation_id,
                                        disposition_version, action, skipped_as_done,
                                        previous_hash, hash)
-            VALUES (:sequence, now(), :eventId, :escalationId, 1, :action, false,
+            VALUES (:sequence, :sequence, now(), :eventId, :escalationId, 1, :action, false,
                     :previousHash, :hash)
             """)
         .param("sequence", forged.sequence())
@@ -347,7 +523,7 @@ class JdbcAuditTrailIntegrationTests {
 
   @Test
   void storeRefusesToUpdateDeleteOrTruncateAuditEntries() {
-    appendMany(3);
+    appendAndChain(3);
 
     assertThatThrownBy(
             () -> sql.sql("UPDATE audit_entries SET detail = 'x' WHERE sequence = 2").update())
@@ -368,6 +544,7 @@ class JdbcAuditTrailIntegrationTests {
     audit.append(AuditRecord.of("evt-1", "ESC-1", 1, AuditAction.RECEIVED));
     audit.append(AuditRecord.of("evt-2", "ESC-2", 1, AuditAction.RECEIVED));
     audit.append(AuditRecord.of("evt-1", "ESC-1", 1, AuditAction.VERIFIED));
+    audit.chainAllPending();
 
     assertThat(audit.forEscalation("ESC-1"))
         .extracting(AuditEntry::sequence, AuditEntry::action)
@@ -386,6 +563,20 @@ class JdbcAuditTrailIntegrationTests {
       audit.append(
           AuditRecord.of("evt-" + i, "ESC-" + (i % 3), 1, AuditAction.STEP_DONE)
               .target(TargetSystem.LEDGER, "ESC-" + (i % 3)));
+    }
+  }
+
+  private void appendAndChain(int count) {
+    appendMany(count);
+    audit.chainAllPending();
+  }
+
+  private static void await(CountDownLatch latch) {
+    try {
+      latch.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
     }
   }
 

@@ -53,7 +53,7 @@ class JdbcCompletionRecordsIntegrationTests {
     assertThat(completions.exists(closure.id())).isTrue();
     assertThat(
             JdbcClient.create(schema.dataSource())
-                .sql("SELECT audit_sequences::text FROM completion_records WHERE closure_id = :id")
+                .sql("SELECT audit_entry_ids::text FROM completion_records WHERE closure_id = :id")
                 .param("id", closure.id())
                 .query(String.class)
                 .single())

@@ -106,6 +106,7 @@ class JdbcNoticeDeliveriesTests {
     deliveries.unconfirmed(KEY, NOTICE, "ops");
 
     assertThat(deliveries.claim(KEY, "ops")).isInstanceOf(Claim.Unconfirmed.class);
+    audit.chainAllPending();
     assertThat(audit.forEscalation("ESC-5"))
         .singleElement()
         .satisfies(

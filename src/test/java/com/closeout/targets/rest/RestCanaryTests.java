@@ -113,6 +113,7 @@ class RestCanaryTests {
 
       List<String> texts = new ArrayList<>();
       requests.forEach(r -> texts.add(r.text()));
+      stores.audit().chainAllPending();
       stores.audit().entries(0, 10_000).forEach(e -> texts.add(e.toString()));
       stores.followUps().all(false).forEach(f -> texts.add(f.toString()));
       logs.list.forEach(

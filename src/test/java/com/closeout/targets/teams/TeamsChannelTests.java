@@ -157,6 +157,7 @@ class TeamsChannelTests {
 
     teams.verify(1, postRequestedFor(urlPathEqualTo(PATH)));
     assertThat(deliveries.state(KEY)).contains("UNCONFIRMED");
+    audit.chainAllPending();
     assertThat(audit.forEscalation("ESC-7"))
         .singleElement()
         .satisfies(

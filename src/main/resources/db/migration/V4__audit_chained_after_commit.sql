@@ -1,0 +1,63 @@
+-- Appends no longer take the chain head. An entry commits with the change it records into
+-- audit_pending, numbered by entry id and unchained; the chainer then moves committed entries into
+-- audit_entries, in entry-id order, giving each its sequence, previous hash and hash under the
+-- head's lock. So no closure's commit waits for another's, and the head is taken a few times a
+-- second by the chainer instead of once per appending transaction. A completion record names its
+-- closure's entries by entry id: known at append, unlike the sequence.
+
+CREATE SEQUENCE audit_entry_ids;
+
+CREATE TABLE audit_pending (
+    entry_id            bigint      PRIMARY KEY,
+    recorded_at         timestamptz NOT NULL,
+    event_id            text,
+    escalation_id       text,
+    disposition_version integer,
+    action              text        NOT NULL,
+    target_system       text,
+    target_record_id    text,
+    skipped_as_done     boolean     NOT NULL,
+    notification_target text,
+    detail              text
+);
+
+-- The completion record's trail read finds a closure's entries still waiting to be chained.
+CREATE INDEX audit_pending_escalation ON audit_pending (escalation_id);
+ALTER TABLE audit_pending SET (parallel_workers = 0);
+
+-- What an entry says is fixed when it is appended: the chainer only moves it (delete + insert),
+-- and only a transaction that says it is the chainer (holding the chain head) may delete one.
+CREATE TRIGGER audit_pending_no_update
+    BEFORE UPDATE ON audit_pending
+    FOR EACH ROW EXECUTE FUNCTION audit_entries_append_only();
+
+CREATE FUNCTION audit_pending_only_chained_away() RETURNS trigger AS $$
+BEGIN
+    IF current_setting('closeout.chaining', true) IS DISTINCT FROM 'on' THEN
+        RAISE EXCEPTION 'audit entries are append-only: a pending entry leaves only when chained';
+    END IF;
+    RETURN OLD;
+END;
+$$ LANGUAGE plpgsql;
+
+CREATE TRIGGER audit_pending_no_delete
+    BEFORE DELETE ON audit_pending
+    FOR EACH ROW EXECUTE FUNCTION audit_pending_only_chained_away();
+
+CREATE TRIGGER audit_pending_no_truncate
+    BEFORE TRUNCATE ON audit_pending
+    FOR EACH STATEMENT EXECUTE FUNCTION audit_entries_append_only();
+
+-- Entries chained before this migration keep their sequence as their entry id: their completion
+-- records named them by sequence. The append-only trigger is lifted for this one backfill only.
+ALTER TABLE audit_entries ADD COLUMN entry_id bigint;
+ALTER TABLE audit_entries DISABLE TRIGGER audit_entries_no_update_or_delete;
+UPDATE audit_entries SET entry_id = sequence;
+ALTER TABLE audit_entries ENABLE TRIGGER audit_entries_no_update_or_delete;
+ALTER TABLE audit_entries ALTER COLUMN entry_id SET NOT NULL;
+CREATE UNIQUE INDEX audit_entries_entry_id ON audit_entries (entry_id);
+SELECT setval('audit_entry_ids', (SELECT coalesce(max(sequence), 0) + 1 FROM audit_entries), false);
+
+ALTER TABLE completion_records RENAME COLUMN audit_sequences TO audit_entry_ids;
+
+COMMENT ON TABLE audit_head IS 'The chain head: only the chainer locks it, so the chain stays a line.';
