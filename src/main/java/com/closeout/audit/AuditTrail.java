@@ -44,6 +44,12 @@ public interface AuditTrail {
     return linked;
   }
 
+  /**
+   * Lets the store take back the room entries left where they waited before being chained (the
+   * chainer calls it every so many entries); outside any transaction.
+   */
+  void reclaimChainedSpace();
+
   /** Entries appended and committed but not yet linked into the chain. */
   long pending();
 

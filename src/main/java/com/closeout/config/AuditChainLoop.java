@@ -17,11 +17,22 @@ import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 public class AuditChainLoop implements SmartLifecycle {
   private static final Logger log = LoggerFactory.getLogger(AuditChainLoop.class);
 
+  /**
+   * Entries chained between two reclaims of the room they waited in: about a second's worth at the
+   * bench's maximum rate, so the pending table never holds many more dead rows than this.
+   */
+  static final long RECLAIM_AFTER = 10_000;
+
   private final AuditTrail audit;
   private final Duration interval;
   private final boolean autoStartup;
   private ThreadPoolTaskScheduler scheduler;
   private ScheduledFuture<?> schedule;
+
+  /** Held by a pass, not by start/stop: stop waits for a pass under way to finish. */
+  private final Object pass = new Object();
+
+  private long chainedSinceReclaim;
 
   public AuditChainLoop(AuditTrail audit, Duration interval, boolean autoStartup) {
     this.audit = audit;
@@ -49,13 +60,30 @@ public class AuditChainLoop implements SmartLifecycle {
     schedule = scheduler.scheduleWithFixedDelay(this::passOnce, interval);
   }
 
-  /** Chains every committed pending entry; returns how many. */
+  /**
+   * Chains every committed pending entry, and reclaims their room every {@link #RECLAIM_AFTER}
+   * entries; returns how many it chained. Runs on the loop's one thread (or, stopped, the
+   * caller's).
+   */
   long passOnce() {
-    try {
-      return audit.chainAllPending();
-    } catch (RuntimeException e) {
-      log.error("Audit chaining pass failed; pending entries wait for the next one", e);
-      return 0;
+    synchronized (pass) {
+      long linked;
+      try {
+        linked = audit.chainAllPending();
+      } catch (RuntimeException e) {
+        log.error("Audit chaining pass failed; pending entries wait for the next one", e);
+        return 0;
+      }
+      chainedSinceReclaim += linked;
+      if (chainedSinceReclaim >= RECLAIM_AFTER) {
+        chainedSinceReclaim = 0;
+        try {
+          audit.reclaimChainedSpace();
+        } catch (RuntimeException e) {
+          log.warn("Reclaiming the room of chained audit entries failed; autovacuum remains", e);
+        }
+      }
+      return linked;
     }
   }
 

@@ -60,9 +60,9 @@ public final class EventIntake {
   }
 
   /**
-   * Audit entries are appended last, in one go: the chain head is the one lock every writer shares,
-   * so taking it after the inbox and closure rows keeps one lock order with the worker (which also
-   * appends at the end of its transactions) and no deadlock between them.
+   * Audit entries are appended last, in one statement. They take no lock another writer waits on
+   * (the chainer links them after the commit, decision 0009), so the group's only shared rows are
+   * its inbox and closure rows.
    */
   private List<IntakeReceipt> acceptAll(List<IncomingEvent> events) {
     List<InboxEntry> entries = new ArrayList<>(events.size());

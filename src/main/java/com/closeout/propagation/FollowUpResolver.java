@@ -61,7 +61,6 @@ final class FollowUpResolver {
           if (followUp.reason().blocksClosure()) {
             status = moveClosure(closure, resolution);
           }
-          // The audit chain head last: one lock order with intake and the worker.
           auditor.append(
               ClosureAuditor.record(closure, AuditAction.FOLLOW_UP_RESOLVED)
                   .target(followUp.system(), null)

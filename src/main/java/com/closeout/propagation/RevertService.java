@@ -121,7 +121,7 @@ final class RevertService {
         FollowUp followUp =
             transactions.inTransaction(
                 () -> {
-                  // The closure row first, the audit chain head last: one lock order everywhere.
+                  // The closure row first, as everywhere.
                   closures.change(
                       reverting, ClosureChange.to(ClosureStatus.REVERT_CONFLICT, clock.instant()));
                   Optional<FollowUp> raised =
