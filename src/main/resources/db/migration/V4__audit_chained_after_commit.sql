@@ -1,32 +1,36 @@
--- Appends no longer take the chain head. An entry commits with the change it records into
--- audit_pending, numbered by entry id and unchained; the chainer then moves committed entries into
--- audit_entries, in entry-id order, giving each its sequence, previous hash and hash under the
--- head's lock. So no closure's commit waits for another's, and the head is taken a few times a
--- second by the chainer instead of once per appending transaction. A completion record names its
--- closure's entries by entry id: known at append, unlike the sequence.
+-- Appends no longer take the chain head. An append (the entries one transaction records, in
+-- order) commits with the change it records as one row of audit_pending, its entries numbered by
+-- entry id and unchained; the chainer then moves committed appends into audit_entries, entry by
+-- entry in entry-id order, giving each its sequence, previous hash and hash under the head's
+-- lock. So no closure's commit waits for another's, and the head is taken a few times a second by
+-- the chainer instead of once per appending transaction. One row per append, not per entry: the
+-- rows a closure adds and the chainer deletes are a group commit's, not ten a closure. A
+-- completion record names its closure's entries by entry id: known at append, unlike the
+-- sequence.
 
 CREATE SEQUENCE audit_entry_ids;
+CREATE SEQUENCE audit_append_ids;
 
 CREATE TABLE audit_pending (
-    entry_id            bigint      PRIMARY KEY,
-    recorded_at         timestamptz NOT NULL,
-    event_id            text,
-    escalation_id       text,
-    disposition_version integer,
-    action              text        NOT NULL,
-    target_system       text,
-    target_record_id    text,
-    skipped_as_done     boolean     NOT NULL,
-    notification_target text,
-    detail              text
+    append_id            bigint      PRIMARY KEY,
+    recorded_at          timestamptz NOT NULL,
+    entry_ids            bigint[]    NOT NULL,
+    event_ids            text[]      NOT NULL,
+    escalation_ids       text[]      NOT NULL,
+    disposition_versions integer[]   NOT NULL,
+    actions              text[]      NOT NULL,
+    target_systems       text[]      NOT NULL,
+    target_record_ids    text[]      NOT NULL,
+    skipped_as_done      boolean[]   NOT NULL,
+    notification_targets text[]      NOT NULL,
+    details              text[]      NOT NULL
 );
 
--- The completion record's trail read finds a closure's entries still waiting to be chained.
-CREATE INDEX audit_pending_escalation ON audit_pending (escalation_id);
--- Every entry chained leaves a dead row here. The chainer vacuums the table every 10 000 entries;
--- autovacuum, should no chainer run, is told not to wait for a fraction of a table this small.
+-- Every append chained leaves a dead row here. The chainer vacuums the table every 10 000
+-- entries; autovacuum, should no chainer run, is told not to wait for a fraction of a table this
+-- small.
 ALTER TABLE audit_pending SET (parallel_workers = 0, autovacuum_vacuum_scale_factor = 0,
-                               autovacuum_vacuum_threshold = 10000);
+                               autovacuum_vacuum_threshold = 1000);
 
 -- What an entry says is fixed when it is appended: the chainer only moves it (delete + insert),
 -- and only a transaction that says it is the chainer (holding the chain head) may delete one.
@@ -37,7 +41,7 @@ CREATE TRIGGER audit_pending_no_update
 CREATE FUNCTION audit_pending_only_chained_away() RETURNS trigger AS $$
 BEGIN
     IF current_setting('closeout.chaining', true) IS DISTINCT FROM 'on' THEN
-        RAISE EXCEPTION 'audit entries are append-only: a pending entry leaves only when chained';
+        RAISE EXCEPTION 'audit entries are append-only: pending entries leave only when chained';
     END IF;
     RETURN OLD;
 END;

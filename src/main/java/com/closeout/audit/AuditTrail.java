@@ -26,23 +26,18 @@ public interface AuditTrail {
   List<Long> appendAll(List<AuditRecord> records);
 
   /**
-   * Links up to {@code limit} committed entries not yet in the chain, oldest entry id first, in a
-   * transaction of its own; returns how many it linked (fewer than the limit: none were left).
-   * Entries of a transaction that commits later are linked by a later call: an entry is never
-   * chained before one its transaction saw committed.
+   * Links the entries of up to {@code limit} committed appends (an append: the entries one {@link
+   * #appendAll} recorded) not yet in the chain, oldest first, in entry-id order, in a transaction
+   * of its own; returns how many entries it linked. Entries of a transaction that commits later are
+   * linked by a later call: an entry is never chained before one its transaction saw committed.
    */
   int chainPending(int limit);
 
-  /** Links every committed entry not yet in the chain, a batch at a time; returns how many. */
-  default long chainAllPending() {
-    long linked = 0;
-    int batch;
-    do {
-      batch = chainPending(CHAIN_BATCH);
-      linked += batch;
-    } while (batch == CHAIN_BATCH);
-    return linked;
-  }
+  /**
+   * Links every entry committed before the call and not yet in the chain, {@link #CHAIN_BATCH}
+   * appends a transaction; returns how many entries.
+   */
+  long chainAllPending();
 
   /**
    * Lets the store take back the room entries left where they waited before being chained (the
@@ -74,7 +69,7 @@ public interface AuditTrail {
    */
   Optional<ChainBreak> verify();
 
-  /** Entries linked per transaction by {@link #chainAllPending}. */
+  /** Appends linked per transaction by {@link #chainAllPending}. */
   int CHAIN_BATCH = 1_000;
 
   record ChainBreak(long sequence, String why) {}

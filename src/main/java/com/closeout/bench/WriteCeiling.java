@@ -46,6 +46,22 @@ public final class WriteCeiling {
   private static final List<String> UPDATE_ORDER =
       List.of("closures", "closure_steps", "inbox", "audit_head");
 
+  /**
+   * One append of {@code c3} entries (the plan's entries per append), built in the statement from
+   * its id {@code c1}, time, event, escalation and detail, as Closeout's appends arrive: one row of
+   * arrays.
+   */
+  private static final String PENDING_APPEND =
+      "INSERT INTO audit_pending (append_id, recorded_at, entry_ids, event_ids, escalation_ids,"
+          + " disposition_versions, actions, target_systems, target_record_ids, skipped_as_done,"
+          + " notification_targets, details) SELECT u.c1, u.c2,"
+          + " ARRAY(SELECT u.c1 * 1000 + g FROM generate_series(1, u.c3) AS g),"
+          + " array_fill(u.c4, ARRAY[u.c3]), array_fill(u.c5, ARRAY[u.c3]),"
+          + " array_fill(1, ARRAY[u.c3]), array_fill('STEP_DONE'::text, ARRAY[u.c3]),"
+          + " array_fill('TRACKER'::text, ARRAY[u.c3]), array_fill(u.c5, ARRAY[u.c3]),"
+          + " array_fill(false, ARRAY[u.c3]), array_fill(NULL::text, ARRAY[u.c3]),"
+          + " array_fill(u.c6, ARRAY[u.c3])";
+
   private static final String REFS_JSON =
       "[{\"kind\":\"CLOSURE_PACKET\",\"uri\":\"archive://closure-packets/CEIL/v1.pdf\","
           + "\"sha256\":\""
@@ -318,12 +334,8 @@ public final class WriteCeiling {
       statements.put(
           "INSERT audit_pending",
           new Statement(
-              "INSERT INTO audit_pending (entry_id, recorded_at, event_id, escalation_id,"
-                  + " disposition_version, action, target_system, target_record_id,"
-                  + " skipped_as_done, notification_target, detail) SELECT u.c1, u.c2, u.c3,"
-                  + " u.c4, 1, 'STEP_DONE', 'TRACKER', u.c5, false, NULL, u.c6"
-                  + " FROM unnest(?, ?, ?, ?, ?, ?) AS u(c1, c2, c3, c4, c5, c6)",
-              List.of("int8", "timestamptz", "text", "text", "text", "text"),
+              PENDING_APPEND + " FROM unnest(?, ?, ?, ?, ?, ?) AS u(c1, c2, c3, c4, c5, c6)",
+              List.of("int8", "timestamptz", "int4", "text", "text", "text"),
               List.of()));
       statements.put(
           "INSERT audit_entries",
@@ -341,7 +353,7 @@ public final class WriteCeiling {
       statements.put(
           "DELETE audit_pending",
           new Statement(
-              "DELETE FROM audit_pending WHERE entry_id = ANY(?)"
+              "DELETE FROM audit_pending WHERE append_id = ANY(?)"
                   + " AND set_config('closeout.chaining', 'on', true) = 'on'",
               List.of("int8"),
               List.of()));
@@ -401,10 +413,9 @@ public final class WriteCeiling {
               + " VALUES (?, ?, ?, 'PENDING', ?)");
       sql.put(
           "INSERT audit_pending",
-          "INSERT INTO audit_pending (entry_id, recorded_at, event_id, escalation_id,"
-              + " disposition_version, action, target_system, target_record_id, skipped_as_done,"
-              + " notification_target, detail) VALUES (?, ?, ?, ?, 1, 'STEP_DONE', 'TRACKER', ?,"
-              + " false, NULL, ?)");
+          PENDING_APPEND
+              + " FROM (VALUES (CAST(? AS bigint), CAST(? AS timestamptz), CAST(? AS integer),"
+              + " CAST(? AS text), CAST(? AS text), CAST(? AS text))) AS u(c1, c2, c3, c4, c5, c6)");
       sql.put(
           "INSERT audit_entries",
           "INSERT INTO audit_entries (sequence, entry_id, recorded_at, event_id, escalation_id,"
@@ -414,7 +425,7 @@ public final class WriteCeiling {
       // As the chainer, which says so (the store lets no one else delete pending entries).
       sql.put(
           "DELETE audit_pending",
-          "DELETE FROM audit_pending WHERE entry_id = ?"
+          "DELETE FROM audit_pending WHERE append_id = ?"
               + " AND set_config('closeout.chaining', 'on', true) = 'on'");
       sql.put(
           "INSERT completion_records",
@@ -545,9 +556,16 @@ public final class WriteCeiling {
 
     private record Row(String kind, Object[] values) {}
 
-    /** The k-th pending entry of closure {@code index}: ids of its own, so deletes find it. */
+    /** The k-th append of closure {@code index}: ids of its own, so deletes find it. */
     private static long pendingId(int index, int k) {
       return index * 1_000L + k + 1;
+    }
+
+    /** Entries an append carried on average in the measured run: its chained entries per append. */
+    private int entriesPerAppend() {
+      double appends = plan.writeSet().getOrDefault("INSERT audit_pending", 0.0);
+      double entries = plan.writeSet().getOrDefault("INSERT audit_entries", 0.0);
+      return appends > 0 ? (int) Math.max(1, Math.min(999, Math.round(entries / appends))) : 1;
     }
 
     private List<Row> rows(int index) {
@@ -605,8 +623,8 @@ public final class WriteCeiling {
                         new Object[] {
                           pendingId(index, k),
                           now,
+                          entriesPerAppend(),
                           event,
-                          escalation,
                           escalation,
                           "TRACKER_SYNC REVIEW_COMPLETE v1"
                         }));
@@ -636,8 +654,8 @@ public final class WriteCeiling {
           }
         }
       }
-      // A closure's own pending entries go (as many as it inserted at most: the plan's figures
-      // are equal when everything was chained, so the shares are too).
+      // A closure's own appends go (as many as it inserted at most: the plan's figures are equal
+      // when everything was chained, so the shares are too).
       int chained =
           Math.min(
               plan.rowsOf("DELETE audit_pending", index),

@@ -70,10 +70,11 @@ class BenchmarkTests {
             "DELETE audit_pending",
             "INSERT audit_entries",
             "UPDATE audit_head");
-    // Every entry appended was chained before the rows were counted.
+    // Every append was chained before the rows were counted; an append is a group commit's
+    // entries, so there are fewer appends than entries.
     assertThat(report.ceilingPlan().writeSet().get("DELETE audit_pending"))
         .isEqualTo(report.ceilingPlan().writeSet().get("INSERT audit_pending"))
-        .isEqualTo(report.ceilingPlan().writeSet().get("INSERT audit_entries"));
+        .isLessThan(report.ceilingPlan().writeSet().get("INSERT audit_entries"));
     assertThat(report.ceilingPlan().writeSet().get("INSERT closures")).isEqualTo(1.0);
     assertThat(report.ceilingPlan().writeSet().get("INSERT closure_steps")).isEqualTo(6.0);
     assertThat(report.ceilingPlan().unmodelled()).isEmpty();

@@ -139,6 +139,17 @@ class AuditChainLoopTests {
     }
 
     @Override
+    public long chainAllPending() {
+      long linked = 0;
+      int pass;
+      do {
+        pass = chainPending(CHAIN_BATCH);
+        linked += pass;
+      } while (pass == CHAIN_BATCH);
+      return linked;
+    }
+
+    @Override
     public void reclaimChainedSpace() {
       reclaims.incrementAndGet();
     }

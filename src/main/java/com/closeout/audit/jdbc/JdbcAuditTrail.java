@@ -31,46 +31,40 @@ import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * The hash-chained audit trail in PostgreSQL. An append inserts into {@code audit_pending} and
- * locks nothing another appender needs; {@link #chainPending} locks the single {@code audit_head}
- * row, so chainers form one line, and moves committed pending entries into {@code audit_entries}.
- * Triggers refuse UPDATE, DELETE and TRUNCATE of chained entries and UPDATE of pending ones.
+ * The hash-chained audit trail in PostgreSQL. An append inserts one row into {@code audit_pending}
+ * and locks nothing another appender needs; {@link #chainPending} locks the single {@code
+ * audit_head} row, so chainers form one line, and moves committed appends' entries into {@code
+ * audit_entries}. Triggers refuse UPDATE, DELETE and TRUNCATE of chained entries, and UPDATE,
+ * TRUNCATE and (but by the chainer) DELETE of pending ones.
  */
 public final class JdbcAuditTrail implements AuditTrail {
   /**
-   * The records in one statement, one round trip, one text whatever the count (so planned once per
-   * connection): one array per column. Entry ids are drawn in the records' order, so ascending ids
-   * are the records' order.
+   * The records as one row, one array per column, in one statement whatever their count (so planned
+   * once per connection). Entry ids are drawn in the records' order.
    */
   private static final String INSERT_PENDING =
       """
-      INSERT INTO audit_pending (entry_id, recorded_at, event_id, escalation_id,
-                                 disposition_version, action, target_system, target_record_id,
-                                 skipped_as_done, notification_target, detail)
-      SELECT nextval('audit_entry_ids'), :recordedAt, u.event_id, u.escalation_id,
-             u.disposition_version, u.action, u.target_system, u.target_record_id,
-             u.skipped_as_done, u.notification_target, u.detail
-        FROM (SELECT *
-                FROM unnest(CAST(:eventIds AS text[]), CAST(:escalationIds AS text[]),
-                            CAST(:versions AS integer[]), CAST(:actions AS text[]),
-                            CAST(:systems AS text[]), CAST(:recordIds AS text[]),
-                            CAST(:skipped AS boolean[]), CAST(:notified AS text[]),
-                            CAST(:details AS text[]))
-                     WITH ORDINALITY
-                     AS r(event_id, escalation_id, disposition_version, action, target_system,
-                          target_record_id, skipped_as_done, notification_target, detail, ord)
-               ORDER BY ord) AS u
-      RETURNING entry_id
+      INSERT INTO audit_pending (append_id, recorded_at, entry_ids, event_ids, escalation_ids,
+                                 disposition_versions, actions, target_systems,
+                                 target_record_ids, skipped_as_done, notification_targets,
+                                 details)
+      SELECT nextval('audit_append_ids'), :recordedAt, ids.entry_ids, CAST(:eventIds AS text[]),
+             CAST(:escalationIds AS text[]), CAST(:versions AS integer[]),
+             CAST(:actions AS text[]), CAST(:systems AS text[]), CAST(:recordIds AS text[]),
+             CAST(:skipped AS boolean[]), CAST(:notified AS text[]), CAST(:details AS text[])
+        FROM (SELECT array_agg(nextval('audit_entry_ids') ORDER BY n) AS entry_ids
+                FROM generate_series(1, :count) AS n) AS ids
+      RETURNING entry_ids
       """;
 
   /**
-   * Takes the oldest committed pending entries out of {@code audit_pending}; run under the head's
-   * lock, so no other chainer takes the same ones.
+   * Takes the oldest committed appends out of {@code audit_pending}; run under the head's lock, so
+   * no other chainer takes the same ones.
    */
   private static final String TAKE_PENDING =
       """
       DELETE FROM audit_pending
-       WHERE entry_id IN (SELECT entry_id FROM audit_pending ORDER BY entry_id LIMIT :limit)
+       WHERE append_id IN (SELECT append_id FROM audit_pending ORDER BY append_id LIMIT :limit)
       RETURNING *
       """;
 
@@ -151,9 +145,10 @@ public final class JdbcAuditTrail implements AuditTrail {
       return List.of();
     }
     Instant at = StoreColumns.stored(clock.instant());
-    List<Long> ids =
+    Long[] ids =
         jdbc.sql(INSERT_PENDING)
             .param("recordedAt", timestamp(at))
+            .param("count", records.size())
             .param("eventIds", column(records, AuditRecord::eventId))
             .param("escalationIds", column(records, AuditRecord::escalationId))
             .param(
@@ -170,28 +165,49 @@ public final class JdbcAuditTrail implements AuditTrail {
                 "skipped", records.stream().map(AuditRecord::skippedAsDone).toArray(Boolean[]::new))
             .param("notified", column(records, AuditRecord::notificationTarget))
             .param("details", column(records, AuditRecord::detail))
-            .query(Long.class)
-            .list();
-    if (ids.size() != records.size()) {
+            .query((rs, n) -> (Long[]) rs.getArray("entry_ids").getArray())
+            .single();
+    if (ids.length != records.size()) {
       throw new IllegalStateException(
-          "appended " + ids.size() + " audit entries of " + records.size());
+          "appended " + ids.length + " audit entries of " + records.size());
     }
-    List<Long> ordered = new ArrayList<>(ids);
-    ordered.sort(null);
-    return List.copyOf(ordered);
+    for (int i = 1; i < ids.length; i++) {
+      if (ids[i] <= ids[i - 1]) {
+        throw new IllegalStateException("entry ids of one append not in the records' order");
+      }
+    }
+    return List.of(ids);
   }
 
   @Override
   public int chainPending(int limit) {
+    return chainAppends(limit).entries();
+  }
+
+  @Override
+  public long chainAllPending() {
+    long linked = 0;
+    Chained pass;
+    do {
+      pass = chainAppends(CHAIN_BATCH);
+      linked += pass.entries();
+    } while (pass.appends() == CHAIN_BATCH);
+    return linked;
+  }
+
+  /** What one chaining transaction moved: appends taken, entries linked. */
+  private record Chained(int appends, int entries) {}
+
+  private Chained chainAppends(int limit) {
     if (limit < 1) {
       throw new IllegalArgumentException("limit must be positive");
     }
     // Locking the head writes (a row lock is WAL-logged and its commit flushed): an idle chainer
     // looks first, with a plain read, and locks only when there is something to link.
     if (!jdbc.sql("SELECT EXISTS (SELECT 1 FROM audit_pending)").query(Boolean.class).single()) {
-      return 0;
+      return new Chained(0, 0);
     }
-    Integer linked =
+    Chained chained =
         required.execute(
             status -> {
               // Holding the head, this transaction says it is the chainer: the only one the
@@ -204,14 +220,15 @@ public final class JdbcAuditTrail implements AuditTrail {
                           """)
                       .query((rs, n) -> new Head(rs.getLong("sequence"), rs.getString("hash")))
                       .single();
-              List<Pending> taken =
-                  new ArrayList<>(
-                      jdbc.sql(TAKE_PENDING)
-                          .param("limit", limit)
-                          .query(JdbcAuditTrail::pendingEntry)
-                          .list());
+              List<List<Pending>> appends =
+                  jdbc.sql(TAKE_PENDING)
+                      .param("limit", limit)
+                      .query(JdbcAuditTrail::pendingAppend)
+                      .list();
+              List<Pending> taken = new ArrayList<>();
+              appends.forEach(taken::addAll);
               if (taken.isEmpty()) {
-                return 0;
+                return new Chained(appends.size(), 0);
               }
               taken.sort(Comparator.comparingLong(Pending::entryId));
               List<AuditEntry> entries = new ArrayList<>(taken.size());
@@ -231,9 +248,9 @@ public final class JdbcAuditTrail implements AuditTrail {
               if (insertChainedAndMoveHead(entries, head) != 1) {
                 throw new IllegalStateException("audit head moved while locked");
               }
-              return entries.size();
+              return new Chained(appends.size(), entries.size());
             });
-    return linked == null ? 0 : linked;
+    return chained == null ? new Chained(0, 0) : chained;
   }
 
   private int insertChainedAndMoveHead(List<AuditEntry> entries, Head head) {
@@ -284,7 +301,9 @@ public final class JdbcAuditTrail implements AuditTrail {
 
   @Override
   public long pending() {
-    return jdbc.sql("SELECT count(*) FROM audit_pending").query(Long.class).single();
+    return jdbc.sql("SELECT coalesce(sum(cardinality(entry_ids)), 0) FROM audit_pending")
+        .query(Long.class)
+        .single();
   }
 
   @Override
@@ -330,8 +349,11 @@ public final class JdbcAuditTrail implements AuditTrail {
                 SELECT escalation_id, disposition_version, entry_id FROM audit_entries
                  WHERE escalation_id = ANY(:ids) AND disposition_version IS NOT NULL
             ), pending AS MATERIALIZED (
-                SELECT escalation_id, disposition_version, entry_id FROM audit_pending
-                 WHERE escalation_id = ANY(:ids) AND disposition_version IS NOT NULL
+                SELECT u.escalation_id, u.disposition_version, u.entry_id
+                  FROM audit_pending p,
+                       unnest(p.escalation_ids, p.disposition_versions, p.entry_ids)
+                           AS u(escalation_id, disposition_version, entry_id)
+                 WHERE u.escalation_id = ANY(:ids) AND u.disposition_version IS NOT NULL
             )
             SELECT * FROM chained UNION ALL SELECT * FROM pending
             """)
@@ -454,21 +476,37 @@ public final class JdbcAuditTrail implements AuditTrail {
         rs.getString("hash"));
   }
 
-  private static Pending pendingEntry(ResultSet rs, int rowNum) throws SQLException {
-    String targetSystem = rs.getString("target_system");
-    return new Pending(
-        rs.getLong("entry_id"),
-        instant(rs, "recorded_at"),
-        new AuditRecord(
-            rs.getString("event_id"),
-            rs.getString("escalation_id"),
-            nullableInt(rs, "disposition_version"),
-            AuditAction.valueOf(rs.getString("action")),
-            targetSystem == null ? null : TargetSystem.valueOf(targetSystem),
-            rs.getString("target_record_id"),
-            rs.getBoolean("skipped_as_done"),
-            rs.getString("notification_target"),
-            rs.getString("detail")));
+  /** One append's entries, in the order they were appended. */
+  private static List<Pending> pendingAppend(ResultSet rs, int rowNum) throws SQLException {
+    Instant at = instant(rs, "recorded_at");
+    Long[] ids = (Long[]) rs.getArray("entry_ids").getArray();
+    String[] eventIds = (String[]) rs.getArray("event_ids").getArray();
+    String[] escalationIds = (String[]) rs.getArray("escalation_ids").getArray();
+    Integer[] versions = (Integer[]) rs.getArray("disposition_versions").getArray();
+    String[] actions = (String[]) rs.getArray("actions").getArray();
+    String[] systems = (String[]) rs.getArray("target_systems").getArray();
+    String[] recordIds = (String[]) rs.getArray("target_record_ids").getArray();
+    Boolean[] skipped = (Boolean[]) rs.getArray("skipped_as_done").getArray();
+    String[] notified = (String[]) rs.getArray("notification_targets").getArray();
+    String[] details = (String[]) rs.getArray("details").getArray();
+    List<Pending> entries = new ArrayList<>(ids.length);
+    for (int i = 0; i < ids.length; i++) {
+      entries.add(
+          new Pending(
+              ids[i],
+              at,
+              new AuditRecord(
+                  eventIds[i],
+                  escalationIds[i],
+                  versions[i],
+                  AuditAction.valueOf(actions[i]),
+                  systems[i] == null ? null : TargetSystem.valueOf(systems[i]),
+                  recordIds[i],
+                  skipped[i],
+                  notified[i],
+                  details[i])));
+    }
+    return entries;
   }
 
   private record Head(long sequence, String hash) {}

@@ -432,7 +432,7 @@ class JdbcAuditTrailIntegrationTests {
   void theStoreRefusesToChangeDeleteOrTruncateAPendingEntryOutsideTheChainer() {
     appendMany(1);
 
-    assertThatThrownBy(() -> sql.sql("UPDATE audit_pending SET detail = 'x'").update())
+    assertThatThrownBy(() -> sql.sql("UPDATE audit_pending SET details = '{x}'").update())
         .isInstanceOf(DataAccessException.class)
         .hasMessageContaining("append-only");
     assertThatThrownBy(() -> sql.sql("DELETE FROM audit_pending").update())
