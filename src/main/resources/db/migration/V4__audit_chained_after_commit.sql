@@ -67,4 +67,10 @@ SELECT setval('audit_entry_ids', (SELECT coalesce(max(sequence), 0) + 1 FROM aud
 
 ALTER TABLE completion_records RENAME COLUMN audit_sequences TO audit_entry_ids;
 
+-- An escalation has some ten to twenty entries however long the chain grows. Sampled statistics of
+-- a young table say a few hundred distinct escalations for good, and the completion records' trail
+-- read (`escalation_id = ANY(...)`, a batch's escalations) was then planned as a sequential scan
+-- of the whole chain: 24 ms a read at 230 000 entries, 15 s of the bench's 25 s maximum-rate phase.
+ALTER TABLE audit_entries ALTER COLUMN escalation_id SET (n_distinct = -0.05);
+
 COMMENT ON TABLE audit_head IS 'The chain head: only the chainer locks it, so the chain stays a line.';

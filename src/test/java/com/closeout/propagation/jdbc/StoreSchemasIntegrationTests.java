@@ -144,8 +144,22 @@ class StoreSchemasIntegrationTests {
               .query(Boolean.class)
               .single();
 
+      boolean escalationDistinct =
+          jdbc.sql(
+                  """
+                  SELECT coalesce('n_distinct=-0.05' = ANY(a.attoptions), false)
+                    FROM pg_attribute a
+                   WHERE a.attrelid = CAST('audit_entries' AS regclass)
+                     AND a.attname = 'escalation_id'
+                  """)
+              .query(Boolean.class)
+              .single();
+
       assertThat(tables).as("tables a parallel plan could still scan").isEmpty();
       assertThat(closureIdDistinct).as("closure_steps.closure_id has n_distinct = -1/6").isTrue();
+      assertThat(escalationDistinct)
+          .as("audit_entries.escalation_id has n_distinct = -1/20")
+          .isTrue();
     }
   }
 
