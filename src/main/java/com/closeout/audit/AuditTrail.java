@@ -40,8 +40,9 @@ public interface AuditTrail {
   long chainAllPending();
 
   /**
-   * Lets the store take back the room entries left where they waited before being chained (the
-   * chainer calls it every so many entries); outside any transaction.
+   * Lets the store take back the room entries left where they waited before being chained, and keep
+   * what it needs to find a closure's entries fast (the chainer calls it every so many entries);
+   * outside any transaction.
    */
   void reclaimChainedSpace();
 
