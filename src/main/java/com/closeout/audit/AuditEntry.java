@@ -65,6 +65,20 @@ public record AuditEntry(
     return unhashed.withHash(unhashed.computeHash());
   }
 
+  /** What was recorded, without its place in the chain. */
+  public AuditRecord record() {
+    return new AuditRecord(
+        eventId,
+        escalationId,
+        dispositionVersion,
+        action,
+        targetSystem,
+        targetRecordId,
+        skippedAsDone,
+        notificationTarget,
+        detail);
+  }
+
   private AuditEntry withHash(String value) {
     return new AuditEntry(
         sequence,

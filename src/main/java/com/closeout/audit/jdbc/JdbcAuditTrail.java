@@ -146,25 +146,9 @@ public final class JdbcAuditTrail implements AuditTrail {
     }
     Instant at = StoreColumns.stored(clock.instant());
     Long[] ids =
-        jdbc.sql(INSERT_PENDING)
+        withRecordColumns(jdbc.sql(INSERT_PENDING), records)
             .param("recordedAt", timestamp(at))
             .param("count", records.size())
-            .param("eventIds", column(records, AuditRecord::eventId))
-            .param("escalationIds", column(records, AuditRecord::escalationId))
-            .param(
-                "versions",
-                records.stream().map(AuditRecord::dispositionVersion).toArray(Integer[]::new))
-            .param("actions", column(records, record -> record.action().name()))
-            .param(
-                "systems",
-                column(
-                    records,
-                    record -> record.targetSystem() == null ? null : record.targetSystem().name()))
-            .param("recordIds", column(records, AuditRecord::targetRecordId))
-            .param(
-                "skipped", records.stream().map(AuditRecord::skippedAsDone).toArray(Boolean[]::new))
-            .param("notified", column(records, AuditRecord::notificationTarget))
-            .param("details", column(records, AuditRecord::detail))
             .query((rs, n) -> (Long[]) rs.getArray("entry_ids").getArray())
             .single();
     if (ids.length != records.size()) {
@@ -255,32 +239,42 @@ public final class JdbcAuditTrail implements AuditTrail {
 
   private int insertChainedAndMoveHead(List<AuditEntry> entries, Head head) {
     AuditEntry last = entries.get(entries.size() - 1);
-    return jdbc.sql(INSERT_CHAINED_AND_MOVE_HEAD)
+    return withRecordColumns(
+            jdbc.sql(INSERT_CHAINED_AND_MOVE_HEAD),
+            entries.stream().map(AuditEntry::record).toList())
         .param("sequences", entries.stream().map(AuditEntry::sequence).toArray(Long[]::new))
         .param("entryIds", entries.stream().map(AuditEntry::entryId).toArray(Long[]::new))
         // As ISO-8601 text, which PostgreSQL reads as timestamptz to the microsecond.
         .param("recordedAts", column(entries, entry -> entry.recordedAt().toString()))
-        .param("eventIds", column(entries, AuditEntry::eventId))
-        .param("escalationIds", column(entries, AuditEntry::escalationId))
-        .param(
-            "versions",
-            entries.stream().map(AuditEntry::dispositionVersion).toArray(Integer[]::new))
-        .param("actions", column(entries, entry -> entry.action().name()))
-        .param(
-            "systems",
-            column(
-                entries,
-                entry -> entry.targetSystem() == null ? null : entry.targetSystem().name()))
-        .param("recordIds", column(entries, AuditEntry::targetRecordId))
-        .param("skipped", entries.stream().map(AuditEntry::skippedAsDone).toArray(Boolean[]::new))
-        .param("notified", column(entries, AuditEntry::notificationTarget))
-        .param("details", column(entries, AuditEntry::detail))
         .param("previousHashes", column(entries, AuditEntry::previousHash))
         .param("hashes", column(entries, AuditEntry::hash))
         .param("sequence", last.sequence())
         .param("hash", last.hash())
         .param("previous", head.sequence())
         .update();
+  }
+
+  /**
+   * What each record says, one array per field, as both the pending and the chained insert take it.
+   */
+  private static JdbcClient.StatementSpec withRecordColumns(
+      JdbcClient.StatementSpec statement, List<AuditRecord> records) {
+    return statement
+        .param("eventIds", column(records, AuditRecord::eventId))
+        .param("escalationIds", column(records, AuditRecord::escalationId))
+        .param(
+            "versions",
+            records.stream().map(AuditRecord::dispositionVersion).toArray(Integer[]::new))
+        .param("actions", column(records, record -> record.action().name()))
+        .param(
+            "systems",
+            column(
+                records,
+                record -> record.targetSystem() == null ? null : record.targetSystem().name()))
+        .param("recordIds", column(records, AuditRecord::targetRecordId))
+        .param("skipped", records.stream().map(AuditRecord::skippedAsDone).toArray(Boolean[]::new))
+        .param("notified", column(records, AuditRecord::notificationTarget))
+        .param("details", column(records, AuditRecord::detail));
   }
 
   private static <T> String[] column(List<T> rows, Function<T, String> field) {
