@@ -63,6 +63,14 @@ public record BenchReport(
             closeout.heapAfterGcMiB() <= 256));
   }
 
+  private static Map<String, Object> cpu(CpuMeter.Cost cost) {
+    Map<String, Object> cpu = new LinkedHashMap<>();
+    cpu.put("jvmMillis", round(cost.jvmMillis()));
+    cpu.put("serverMillis", round(cost.serverMillis()));
+    cpu.put("busyShare", round(cost.busyShare()));
+    return cpu;
+  }
+
   private static List<Map<String, Object>> legs(ClosureTimings.Figures figures) {
     List<Map<String, Object>> legs = new ArrayList<>();
     for (ClosureTimings.Leg leg : figures.legs()) {
@@ -100,6 +108,21 @@ public record BenchReport(
         .kinds()
         .forEach((kind, n) -> byKind.put(kind, round((double) n / closeout.closures())));
     map.put("statementsPerClosureByKind", byKind);
+    map.put("cpuPerClosure", cpu(closeout.cpu()));
+    // The open-loop phase rides smaller batches: what each closure costs there is what decides
+    // how busy "half the rate" keeps the machine.
+    Map<String, Object> open = new LinkedHashMap<>();
+    int halfClosures = closeout.halfRateClosures();
+    CountingDataSource.Counts halfCounts = closeout.halfRateCounts();
+    open.put("closures", halfClosures);
+    open.put("statementsPerClosure", round((double) halfCounts.statements() / halfClosures));
+    open.put("roundTripsPerClosure", round((double) halfCounts.roundTrips() / halfClosures));
+    open.put("jdbcCommitsPerClosure", round((double) halfCounts.commits() / halfClosures));
+    Map<String, Object> halfByKind = new java.util.TreeMap<>();
+    halfCounts.kinds().forEach((kind, n) -> halfByKind.put(kind, round((double) n / halfClosures)));
+    open.put("statementsPerClosureByKind", halfByKind);
+    open.put("cpuPerClosure", cpu(closeout.halfRateCpu()));
+    map.put("openLoopCosts", open);
     map.put("peakHeapMiB", round(closeout.peakHeapMiB()));
     map.put("heapAfterGcMiB", round(closeout.heapAfterGcMiB()));
     if (peer == null) {
@@ -216,6 +239,20 @@ public record BenchReport(
       out.printf(
           "  %-36s p50 %s ms, p99 %s ms%n", leg.name(), fmt(leg.p50Millis()), fmt(leg.p99Millis()));
     }
+    out.printf(
+        "  per closure: %s statements, %s round trips, %s commits; CPU ms: JVM %s, database %s"
+            + " (machine %s busy)%n",
+        fmt((double) closeout.halfRateCounts().statements() / closeout.halfRateClosures()),
+        fmt((double) closeout.halfRateCounts().roundTrips() / closeout.halfRateClosures()),
+        fmt((double) closeout.halfRateCounts().commits() / closeout.halfRateClosures()),
+        fmt(closeout.halfRateCpu().jvmMillis()),
+        fmt(closeout.halfRateCpu().serverMillis()),
+        fmt(closeout.halfRateCpu().busyShare()));
+    out.printf(
+        "CPU ms per closure at the maximum rate: JVM %s, database %s (machine %s busy)%n",
+        fmt(closeout.cpu().jvmMillis()),
+        fmt(closeout.cpu().serverMillis()),
+        fmt(closeout.cpu().busyShare()));
     out.printf(
         "heap: peak %s MiB, after the run and a forced GC %s MiB%n",
         fmt(closeout.peakHeapMiB()), fmt(closeout.heapAfterGcMiB()));

@@ -13,6 +13,10 @@ package com.closeout.bench;
  * @param heapAfterGcMiB heap in use after it and forced collections, the sandbox let go
  * @param halfRate events per second of the open-loop phase
  * @param halfRateFigures latency of the open-loop phase
+ * @param cpu CPU per closure of the closed-loop phase
+ * @param halfRateCounts JDBC statements, round trips and commits of the open-loop phase
+ * @param halfRateClosures closures of the open-loop phase (its warm-up included)
+ * @param halfRateCpu CPU per closure of the open-loop phase
  */
 public record CloseoutRun(
     ClosureTimings.Figures figures,
@@ -23,7 +27,11 @@ public record CloseoutRun(
     double peakHeapMiB,
     double heapAfterGcMiB,
     double halfRate,
-    ClosureTimings.Figures halfRateFigures) {
+    ClosureTimings.Figures halfRateFigures,
+    CpuMeter.Cost cpu,
+    CountingDataSource.Counts halfRateCounts,
+    int halfRateClosures,
+    CpuMeter.Cost halfRateCpu) {
 
   public double statementsPerClosure() {
     return (double) counts.statements() / closures;

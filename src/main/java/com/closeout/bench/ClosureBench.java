@@ -70,6 +70,7 @@ public final class ClosureBench {
     for (int i = 0; i < settings.cases(); i++) {
       cases.populate(world.get(), i);
     }
+    CpuMeter cpu = CpuMeter.of(database.base());
     try (IsolatedSchema schema = StoreSchemas.isolated(database.base(), "closeout_bench")) {
       progress.printf(
           "bench: Closeout, %d closures, %d ms per target call, %d worker threads, parallelism %d,"
@@ -92,6 +93,7 @@ public final class ClosureBench {
             runPhase(
                 settings,
                 schema,
+                cpu,
                 targets,
                 cases,
                 timings,
@@ -154,6 +156,7 @@ public final class ClosureBench {
           runPhase(
               settings,
               schema,
+              cpu,
               halfTargets,
               cases,
               halfTimings,
@@ -175,11 +178,20 @@ public final class ClosureBench {
           heapMiB[0],
           heapMiB[1],
           halfRate,
-          halfFigures);
+          halfFigures,
+          main.cpu(),
+          half.counts(),
+          halfCases,
+          half.cpu());
     }
   }
 
-  private record Phase(ClosureTimings timings, CountingDataSource.Counts counts) {}
+  /**
+   * @param counts the phase's JDBC statements, round trips and commits
+   * @param cpu CPU per closure of the phase (JVM, database server) and how busy the machine was
+   */
+  private record Phase(
+      ClosureTimings timings, CountingDataSource.Counts counts, CpuMeter.Cost cpu) {}
 
   private void writeTrace(ClosureTimings timings, Path file) {
     try {
@@ -198,6 +210,7 @@ public final class ClosureBench {
   private Phase runPhase(
       BenchSettings settings,
       IsolatedSchema schema,
+      CpuMeter cpu,
       BenchTargets targets,
       BenchCases cases,
       ClosureTimings timings,
@@ -241,6 +254,8 @@ public final class ClosureBench {
     // are the closures' too.
     AuditChainLoop chainer =
         new AuditChainLoop(stores.audit(), AuditProperties.DEFAULT_CHAIN_INTERVAL, true);
+    CpuMeter.Reading cpuBefore = cpu.read();
+    long phaseStart = System.nanoTime();
     chainer.start();
     worker.start();
     try {
@@ -299,9 +314,10 @@ public final class ClosureBench {
       rethrow(failure);
       chainer.stop();
       CountingDataSource.Counts counts = counting.counts();
+      CpuMeter.Cost cost = cpu.read().since(cpuBefore, count, System.nanoTime() - phaseStart);
       beforeTeardown.run();
       Reference.reachabilityFence(engine);
-      return new Phase(timings, counts);
+      return new Phase(timings, counts, cost);
     } finally {
       worker.stop(Duration.ofSeconds(60));
       chainer.stop();

@@ -45,6 +45,28 @@ class BenchReportTests {
         .isEqualTo(225.0);
   }
 
+  @Test
+  void theOpenLoopPhaseReportsWhatEachOfItsClosuresCost() {
+    Map<String, Object> map = report(50, 48.0).toMap();
+
+    assertThat(map)
+        .containsEntry(
+            "cpuPerClosure", Map.of("jvmMillis", 2.0, "serverMillis", 3.0, "busyShare", 0.9));
+    @SuppressWarnings("unchecked")
+    Map<String, Object> open = (Map<String, Object>) map.get("openLoopCosts");
+    assertThat(open)
+        .containsEntry("closures", 200)
+        .containsEntry("statementsPerClosure", 6.0)
+        .containsEntry("roundTripsPerClosure", 1.5)
+        .containsEntry("jdbcCommitsPerClosure", 0.3)
+        .containsEntry("statementsPerClosureByKind", Map.of("SELECT", 2.0));
+    Map<String, Object> cpu = new java.util.HashMap<>();
+    cpu.put("jvmMillis", 4.0);
+    cpu.put("serverMillis", 6.0);
+    cpu.put("busyShare", null);
+    assertThat(open).containsEntry("cpuPerClosure", cpu);
+  }
+
   private static BenchReport.Goal goal(BenchReport report, String name) {
     return report.goals().stream().filter(g -> g.name().equals(name)).findFirst().orElseThrow();
   }
@@ -78,7 +100,11 @@ class BenchReportTests {
             300.0,
             12.0,
             800.0 * openLoopPercent / 100,
-            openLoop);
+            openLoop,
+            new CpuMeter.Cost(2.0, 3.0, 0.9),
+            new CountingDataSource.Counts(1_200, 300, 60, 60, Map.of("SELECT", 400L)),
+            200,
+            new CpuMeter.Cost(4.0, 6.0, Double.NaN));
     return new BenchReport(
         "embedded",
         settings,

@@ -60,6 +60,10 @@ class BenchmarkTests {
     assertThat(closeout.commitsPerClosure()).isPositive();
     assertThat(closeout.jdbcCommitsPerClosure()).isPositive();
     assertThat(closeout.peakHeapMiB()).isPositive();
+    assertThat(closeout.cpu().jvmMillis()).isPositive();
+    assertThat(closeout.halfRateClosures()).isEqualTo(closeout.halfRateFigures().closures());
+    assertThat(closeout.halfRateCounts().statements()).isGreaterThan(closeout.halfRateClosures());
+    assertThat(closeout.halfRateCpu().jvmMillis()).isPositive();
     assertThat(closeout.heapAfterGcMiB()).isPositive();
     assertThat(report.ceilingClosuresPerSecond()).isPositive();
     assertThat(report.ceilingPlan().writeSet())

@@ -1,0 +1,146 @@
+package com.closeout.bench;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.OptionalLong;
+import java.util.stream.Stream;
+import javax.sql.DataSource;
+
+/**
+ * CPU time spent by this JVM and, when the database server runs on this machine (the embedded
+ * store, or a local server), by the server's processes: where a phase's closures cost their CPU. On
+ * two shared cores "half the maximum rate" is not half the machine; these figures say how busy it
+ * was and who made it so.
+ *
+ * <p>The server's share is read from Linux's {@code /proc}: the postmaster's own time, the time of
+ * the children it has reaped ({@code cutime}, {@code cstime}: backends of closed pools) and that of
+ * its live children. A backend that ends between two readings moves from the last sum to the reaped
+ * one, so differences stay right. Everything the server does counts — autovacuum, the checkpointer,
+ * other databases' sessions on a shared server.
+ */
+public final class CpuMeter {
+  /** Linux's USER_HZ: /proc reports times in these ticks (100 on every mainstream build). */
+  private static final long NANOS_PER_TICK = 10_000_000L;
+
+  private final long postmasterPid;
+
+  private CpuMeter(long postmasterPid) {
+    this.postmasterPid = postmasterPid;
+  }
+
+  /** A reading of both; server time is -1 when the server's processes cannot be read. */
+  public record Reading(long jvmNanos, long serverNanos) {
+    /** CPU milliseconds per closure since {@code before}; NaN for what could not be read. */
+    public Cost since(Reading before, int closures, long wallNanos) {
+      double jvm = (jvmNanos - before.jvmNanos) / 1e6 / closures;
+      double server =
+          serverNanos < 0 || before.serverNanos < 0
+              ? Double.NaN
+              : (serverNanos - before.serverNanos) / 1e6 / closures;
+      double busy =
+          Double.isNaN(server)
+              ? Double.NaN
+              : (jvm + server)
+                  * closures
+                  / (wallNanos / 1e6)
+                  / Runtime.getRuntime().availableProcessors();
+      return new Cost(jvm, server, busy);
+    }
+  }
+
+  /**
+   * @param jvmMillis this JVM's CPU per closure: the engine, the sandbox targets, the load
+   *     generator and the JIT and collector
+   * @param serverMillis the database server's CPU per closure (NaN when not on this machine)
+   * @param busyShare JVM and server CPU over the phase's wall time and this machine's cores
+   */
+  public record Cost(double jvmMillis, double serverMillis, double busyShare) {}
+
+  /** Meters the server of {@code database} if it runs here; the JVM always. */
+  public static CpuMeter of(DataSource database) {
+    return new CpuMeter(postmasterOf(database).orElse(-1));
+  }
+
+  public Reading read() {
+    long jvm =
+        ManagementFactory.getOperatingSystemMXBean()
+                instanceof com.sun.management.OperatingSystemMXBean os
+            ? os.getProcessCpuTime()
+            : -1;
+    return new Reading(jvm, postmasterPid < 0 ? -1 : serverTicks(postmasterPid) * NANOS_PER_TICK);
+  }
+
+  private static OptionalLong postmasterOf(DataSource database) {
+    long backend;
+    try (Connection connection = database.getConnection();
+        Statement statement = connection.createStatement();
+        ResultSet row = statement.executeQuery("SELECT pg_backend_pid()")) {
+      row.next();
+      backend = row.getLong(1);
+    } catch (SQLException e) {
+      return OptionalLong.empty();
+    }
+    // The backend's process here must be a PostgreSQL backend: the same pid on another host's
+    // server would be some unrelated process of this one.
+    String[] stat = stat(backend);
+    if (stat == null || !stat[1].startsWith("(postgres")) {
+      return OptionalLong.empty();
+    }
+    return OptionalLong.of(Long.parseLong(stat[3]));
+  }
+
+  private static long serverTicks(long postmaster) {
+    String[] own = stat(postmaster);
+    if (own == null) {
+      return -1;
+    }
+    long ticks = field(own, 13) + field(own, 14) + field(own, 15) + field(own, 16);
+    try (Stream<Path> processes = Files.list(Path.of("/proc"))) {
+      ticks +=
+          processes
+              .map(p -> p.getFileName().toString())
+              .filter(name -> name.chars().allMatch(Character::isDigit))
+              .map(name -> stat(Long.parseLong(name)))
+              .filter(s -> s != null && Long.parseLong(s[3]) == postmaster)
+              .mapToLong(s -> field(s, 13) + field(s, 14))
+              .sum();
+    } catch (IOException e) {
+      return -1;
+    }
+    return ticks;
+  }
+
+  /**
+   * /proc/PID/stat split into fields, the command (field 2, in parentheses, may hold spaces) kept
+   * whole; null when the process is gone or this is not Linux.
+   */
+  private static String[] stat(long pid) {
+    String line;
+    try {
+      line = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+    } catch (IOException | RuntimeException e) {
+      return null;
+    }
+    int open = line.indexOf('(');
+    int close = line.lastIndexOf(')');
+    if (open < 0 || close < open) {
+      return null;
+    }
+    String[] rest = line.substring(close + 2).trim().split(" ");
+    String[] fields = new String[rest.length + 2];
+    fields[0] = line.substring(0, open).trim();
+    fields[1] = line.substring(open, close + 1);
+    System.arraycopy(rest, 0, fields, 2, rest.length);
+    return fields;
+  }
+
+  private static long field(String[] stat, int index) {
+    return index < stat.length ? Long.parseLong(stat[index]) : 0;
+  }
+}
