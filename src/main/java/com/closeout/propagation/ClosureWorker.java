@@ -36,6 +36,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Predicate;
@@ -59,6 +60,9 @@ public final class ClosureWorker {
   private static final Logger LOG = LoggerFactory.getLogger(ClosureWorker.class);
   private static final Pattern ACTION_CODE = Pattern.compile("[A-Z][A-Z0-9_]{0,63}");
   private static final int MAX_ROUNDS = 100_000;
+
+  /** Expired leases are looked for every lease divided by this. */
+  static final int LEASE_SWEEP_SHARE = 8;
 
   /**
    * The steps in the order they run, cut into phases. The steps of a phase write to systems whose
@@ -91,6 +95,7 @@ public final class ClosureWorker {
   private final StepCommitListener listener;
   private final String coordinatorName;
   private final Executor parallel;
+  private final AtomicReference<Instant> nextLeaseSweep = new AtomicReference<>(Instant.MIN);
 
   ClosureWorker(
       CloseoutStores stores,
@@ -130,8 +135,8 @@ public final class ClosureWorker {
    * a worker that is kept busy pays three commits a batch; the claim that finds nothing due commits
    * what is still carried before returning.
    */
-  int runDue() {
-    closures.releaseExpiredLeases(clock.instant());
+  int runDue(Runnable moreMayBeDue) {
+    sweepExpiredLeases();
     int worked = 0;
     Carry carried = Carry.NONE;
     try {
@@ -147,6 +152,10 @@ public final class ClosureWorker {
           commit(handed);
           return worked;
         }
+        if (batch.size() == settings.batchSize()) {
+          // A full batch: more may be due than this thread takes, so an idle one may help.
+          moreMayBeDue.run();
+        }
         carried = workBatch(batch.stream().map(ClosureRun::new).toList(), handed);
         worked += batch.size();
       }
@@ -161,6 +170,22 @@ public final class ClosureWorker {
     }
     commit(carried);
     throw new IllegalStateException("worker did not settle after " + MAX_ROUNDS + " rounds");
+  }
+
+  /**
+   * Gives back the leases of workers that died, at most once per {@link #LEASE_SWEEP_SHARE} of a
+   * lease: a poll that finds nothing due (at low load, most wake-ups) no longer pays a statement
+   * and a commit for it, and a dead worker's closures are still taken over within about a lease and
+   * an eighth.
+   */
+  private void sweepExpiredLeases() {
+    Instant now = clock.instant();
+    Instant due = nextLeaseSweep.get();
+    if (!now.isBefore(due)
+        && nextLeaseSweep.compareAndSet(
+            due, now.plus(settings.lease().dividedBy(LEASE_SWEEP_SHARE)))) {
+      closures.releaseExpiredLeases(now);
+    }
   }
 
   /**

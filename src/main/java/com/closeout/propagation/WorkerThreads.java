@@ -1,9 +1,11 @@
 package com.closeout.propagation;
 
 import java.time.Duration;
+import java.util.Deque;
 import java.util.List;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
@@ -14,9 +16,15 @@ import java.util.function.Consumer;
  * so one batch's commits overlap another's target calls and the store works on more than one
  * connection at a time.
  *
+ * <p>An announcement wakes one sleeping thread, not all: at low load every intake commit brings a
+ * batch one thread takes, and each other thread woken would only pay a claim that finds nothing. A
+ * thread that claims a full batch wakes another ({@link CloseoutEngine#runDue(Runnable)}); an
+ * announcement while every thread is busy makes the next one to finish poll again instead of
+ * sleeping.
+ *
  * <p>Hand-written rather than on a scheduler: "now, when signalled, else after the interval,
- * without losing a signal that arrives while a poll is finishing" is what the loop below does with
- * a signal counter (docs/decisions/0005).
+ * without losing a signal that arrives while a poll is finishing" is what the loop below does
+ * (docs/decisions/0005).
  */
 public final class WorkerThreads {
   private final CloseoutEngine engine;
@@ -24,7 +32,13 @@ public final class WorkerThreads {
   private final Duration pollInterval;
   private final String name;
   private final Consumer<RuntimeException> failures;
-  private final AtomicLong signals = new AtomicLong();
+
+  /** An announcement no sleeping thread took: the next thread to finish polls again. */
+  private final AtomicBoolean wakePending = new AtomicBoolean();
+
+  /** Threads asleep (or about to be) that an announcement may wake. */
+  private final Deque<Thread> sleeping = new ConcurrentLinkedDeque<>();
+
   private final List<Thread> threads = new CopyOnWriteArrayList<>();
   private volatile boolean running;
   private boolean listening;
@@ -70,11 +84,13 @@ public final class WorkerThreads {
     }
   }
 
-  /** Work may be due: every sleeping thread polls at once. */
+  /** Work may be due: one sleeping thread polls at once, or the next one to finish polls again. */
   public void wake() {
-    signals.incrementAndGet();
-    for (Thread thread : threads) {
-      LockSupport.unpark(thread);
+    Thread sleeper = sleeping.poll();
+    if (sleeper != null) {
+      LockSupport.unpark(sleeper);
+    } else {
+      wakePending.set(true);
     }
   }
 
@@ -89,7 +105,7 @@ public final class WorkerThreads {
       return true;
     }
     running = false;
-    wake();
+    threads.forEach(LockSupport::unpark);
     boolean ended = true;
     for (Thread thread : threads) {
       thread.join(grace.toMillis());
@@ -104,20 +120,27 @@ public final class WorkerThreads {
   }
 
   private void loop() {
+    Thread self = Thread.currentThread();
     while (running) {
-      // Read before polling: a signal that arrives during the poll is not slept through.
-      long seen = signals.get();
       boolean failed = false;
-      int worked = 0;
       try {
-        worked = engine.runDue();
+        // Its last claim found nothing due: there is nothing more to poll for unless work is
+        // announced (or claimed in full elsewhere) meanwhile.
+        engine.runDue(this::wake);
       } catch (RuntimeException e) {
         failed = true;
         failures.accept(e);
       }
-      if (running && (failed || (worked == 0 && signals.get() == seen))) {
+      if (!running) {
+        return;
+      }
+      // Listed before the pending announcement is read: an announcement made in between either
+      // finds this thread in the list (and unparks it) or is pending here.
+      sleeping.add(self);
+      if (failed || !wakePending.getAndSet(false)) {
         LockSupport.parkNanos(pollInterval.toNanos());
       }
+      sleeping.remove(self);
     }
   }
 }

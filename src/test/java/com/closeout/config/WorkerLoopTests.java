@@ -2,6 +2,7 @@ package com.closeout.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.Mockito.atLeast;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.verify;
@@ -24,7 +25,7 @@ class WorkerLoopTests {
   @Test
   void recoversAfterRestartThenKeepsPollingThroughFailures() {
     AtomicInteger polls = new AtomicInteger();
-    when(engine.runDue())
+    when(engine.runDue(any()))
         .thenAnswer(
             call -> {
               if (polls.incrementAndGet() <= 2) {
@@ -50,7 +51,9 @@ class WorkerLoopTests {
 
     loop.start();
 
-    await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> verify(engine, atLeast(2)).runDue());
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .untilAsserted(() -> verify(engine, atLeast(2)).runDue(any()));
     loop.stop();
   }
 

@@ -59,6 +59,8 @@ class ClosureWorkerBatchIntegrationTests {
   /** Claims that still go through before every further one fails; negative: none fails. */
   private final AtomicInteger claimsBeforeFailure = new AtomicInteger(-1);
 
+  private final AtomicInteger leaseSweeps = new AtomicInteger();
+
   @BeforeEach
   void setUp() {
     schema = TestDatabase.freshSchema("batch");
@@ -78,6 +80,9 @@ class ClosureWorkerBatchIntegrationTests {
                 ClosureStore.class.getClassLoader(),
                 new Class<?>[] {ClosureStore.class},
                 (proxy, method, args) -> {
+                  if (method.getName().equals("releaseExpiredLeases")) {
+                    leaseSweeps.incrementAndGet();
+                  }
                   if (method.getName().equals("claimDue")
                       && claimsBeforeFailure.getAndUpdate(left -> left > 0 ? left - 1 : left)
                           == 0) {
@@ -190,6 +195,54 @@ class ClosureWorkerBatchIntegrationTests {
     // Two batches of 32: the first batch's notices and completions ride with the second batch's
     // verification; the second batch's commit alone once the next claim finds nothing due.
     assertThat(transactions.get()).isEqualTo(7);
+  }
+
+  @Test
+  void onlyAClaimOfAFullBatchSaysThatMoreMayBeDue() {
+    CloseoutEngine engine = engine(StepCommitListener.NONE);
+    List<CleanEscalation> escalations = receive(engine, 40);
+    AtomicInteger fullClaims = new AtomicInteger();
+
+    engine.runDue(fullClaims::incrementAndGet);
+
+    assertEachCompletedExactlyOnce(escalations);
+    // 32, then 8, then none.
+    assertThat(fullClaims.get()).isOne();
+  }
+
+  @Test
+  void expiredLeasesAreLookedForAtMostOnceInAnEighthOfALease() {
+    CloseoutEngine engine = engine(StepCommitListener.NONE);
+    Duration sweepEvery =
+        EngineSettings.defaults().lease().dividedBy(ClosureWorker.LEASE_SWEEP_SHARE);
+
+    engine.runDue();
+    engine.runDue();
+    clock.advanceTo(clock.instant().plus(sweepEvery).minusMillis(1));
+    engine.runDue();
+    assertThat(leaseSweeps.get()).isOne();
+
+    clock.advanceTo(clock.instant().plusMillis(1));
+    engine.runDue();
+    assertThat(leaseSweeps.get()).isEqualTo(2);
+  }
+
+  @Test
+  void aClosureLeftRunningByADeadWorkerIsTakenOverOnceItsLeaseExpired() {
+    CloseoutEngine engine = engine(StepCommitListener.NONE);
+    List<CleanEscalation> escalations = receive(engine, 1);
+    Instant now = clock.instant();
+    Duration lease = EngineSettings.defaults().lease();
+    // Another worker claimed it and died.
+    assertThat(stores.closures().claimDue(now, "dead-worker", now.plus(lease), 32)).hasSize(1);
+
+    engine.runDue();
+    ClosureKey key = new ClosureKey(escalations.get(0).id(), 1);
+    assertThat(stores.closures().find(key).orElseThrow().status()).isEqualTo(ClosureStatus.RUNNING);
+    clock.advanceTo(now.plus(lease));
+    drain(engine);
+
+    assertEachCompletedExactlyOnce(escalations);
   }
 
   @Test

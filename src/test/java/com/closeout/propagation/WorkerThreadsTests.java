@@ -35,7 +35,7 @@ class WorkerThreadsTests {
   @Test
   void intakeAnnouncingWorkWakesASleepingThreadAtOnce() {
     AtomicInteger polls = new AtomicInteger();
-    when(engine.runDue())
+    when(engine.runDue(any()))
         .thenAnswer(
             call -> {
               polls.incrementAndGet();
@@ -57,7 +57,7 @@ class WorkerThreadsTests {
     CountDownLatch inFirstPoll = new CountDownLatch(1);
     CountDownLatch signalled = new CountDownLatch(1);
     AtomicInteger polls = new AtomicInteger();
-    when(engine.runDue())
+    when(engine.runDue(any()))
         .thenAnswer(
             call -> {
               if (polls.incrementAndGet() == 1) {
@@ -81,7 +81,7 @@ class WorkerThreadsTests {
   void eachThreadClaimsBatchesOfItsOwnAtTheSameTime() {
     CyclicBarrier bothPolling = new CyclicBarrier(2);
     AtomicInteger met = new AtomicInteger();
-    when(engine.runDue())
+    when(engine.runDue(any()))
         .thenAnswer(
             call -> {
               if (met.get() == 0) {
@@ -101,7 +101,7 @@ class WorkerThreadsTests {
   @Test
   void aFailedPollIsReportedAndPollingGoesOnAfterTheInterval() {
     AtomicInteger polls = new AtomicInteger();
-    when(engine.runDue())
+    when(engine.runDue(any()))
         .thenAnswer(
             call -> {
               if (polls.incrementAndGet() <= 2) {
@@ -121,7 +121,7 @@ class WorkerThreadsTests {
   void stoppingLetsTheBatchInFlightFinish() throws Exception {
     CountDownLatch working = new CountDownLatch(1);
     AtomicInteger finished = new AtomicInteger();
-    when(engine.runDue())
+    when(engine.runDue(any()))
         .thenAnswer(
             call -> {
               working.countDown();
@@ -138,5 +138,74 @@ class WorkerThreadsTests {
     assertThat(finished.get()).isPositive();
     assertThat(threads.isRunning()).isFalse();
     verify(engine).whenWorkArrives(any());
+  }
+
+  @Test
+  void anAnnouncementWakesOneSleepingThreadNotEveryOne() {
+    AtomicInteger polls = new AtomicInteger();
+    when(engine.runDue(any()))
+        .thenAnswer(
+            call -> {
+              polls.incrementAndGet();
+              return 0;
+            });
+    threads = new WorkerThreads(engine, 3, AN_HOUR, "test-worker", failures::add);
+    threads.start();
+    await().atMost(Duration.ofSeconds(5)).until(() -> polls.get() == 3);
+
+    threads.wake();
+
+    await().atMost(Duration.ofSeconds(5)).until(() -> polls.get() == 4);
+    await()
+        .during(Duration.ofMillis(300))
+        .atMost(Duration.ofSeconds(1))
+        .until(() -> polls.get() == 4);
+  }
+
+  @Test
+  void aThreadThatClaimedAFullBatchWakesAnother() {
+    AtomicInteger polls = new AtomicInteger();
+    when(engine.runDue(any()))
+        .thenAnswer(
+            call -> {
+              // The fourth poll (after the start's three and the announcement's first) found a
+              // full batch.
+              if (polls.incrementAndGet() == 4) {
+                call.getArgument(0, Runnable.class).run();
+              }
+              return 0;
+            });
+    threads = new WorkerThreads(engine, 3, AN_HOUR, "test-worker", failures::add);
+    threads.start();
+    await().atMost(Duration.ofSeconds(5)).until(() -> polls.get() == 3);
+
+    threads.wake();
+
+    await().atMost(Duration.ofSeconds(5)).until(() -> polls.get() == 5);
+    await()
+        .during(Duration.ofMillis(300))
+        .atMost(Duration.ofSeconds(1))
+        .until(() -> polls.get() == 5);
+  }
+
+  @Test
+  void aThreadWhosePollWorkedSleepsWhenNothingWasAnnouncedMeanwhile() {
+    AtomicInteger polls = new AtomicInteger();
+    when(engine.runDue(any()))
+        .thenAnswer(
+            call -> {
+              polls.incrementAndGet();
+              // Its last claim found nothing more due.
+              return 5;
+            });
+    threads = new WorkerThreads(engine, 1, AN_HOUR, "test-worker", failures::add);
+
+    threads.start();
+
+    await().atMost(Duration.ofSeconds(5)).until(() -> polls.get() == 1);
+    await()
+        .during(Duration.ofMillis(300))
+        .atMost(Duration.ofSeconds(1))
+        .until(() -> polls.get() == 1);
   }
 }

@@ -36,12 +36,15 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import javax.sql.DataSource;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.core.type.TypeReference;
 
@@ -206,9 +209,14 @@ public final class JdbcClosureStore implements ClosureStore {
   @Override
   public List<Closure> claimDue(Instant now, String owner, Instant leaseUntil, int limit) {
     Objects.requireNonNull(owner, "owner");
+    // Alone (the worker's claims), the statement commits by itself: one round trip, not three.
+    Function<Supplier<List<Closure>>, List<Closure>> atomically =
+        TransactionSynchronizationManager.isActualTransactionActive()
+            ? claim -> nested.execute(status -> claim.get())
+            : Supplier::get;
     try {
-      return nested.execute(
-          status ->
+      return atomically.apply(
+          () ->
               jdbc
                   .sql(
                       """
