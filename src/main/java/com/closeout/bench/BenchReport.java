@@ -68,6 +68,7 @@ public record BenchReport(
     cpu.put("jvmMillis", round(cost.jvmMillis()));
     cpu.put("serverMillis", round(cost.serverMillis()));
     cpu.put("busyShare", round(cost.busyShare()));
+    cpu.put("jvmByThread", cost.jvmByThread());
     return cpu;
   }
 

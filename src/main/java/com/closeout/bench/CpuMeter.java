@@ -2,13 +2,18 @@ package com.closeout.bench;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Map;
 import java.util.OptionalLong;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import javax.sql.DataSource;
 
@@ -28,14 +33,47 @@ public final class CpuMeter {
   /** Linux's USER_HZ: /proc reports times in these ticks (100 on every mainstream build). */
   private static final long NANOS_PER_TICK = 10_000_000L;
 
+  private static final Pattern NUMBERING = Pattern.compile("[-#]?\\d+$");
+
   private final long postmasterPid;
 
   private CpuMeter(long postmasterPid) {
     this.postmasterPid = postmasterPid;
   }
 
-  /** A reading of both; server time is -1 when the server's processes cannot be read. */
-  public record Reading(long jvmNanos, long serverNanos) {
+  /**
+   * A reading of both; server time is -1 when the server's processes cannot be read.
+   *
+   * @param threadNanos CPU of this JVM's live Java threads by name, numbering dropped ({@code
+   *     bench-worker-2} counts as {@code bench-worker}); the JIT compiler's and the collector's
+   *     threads are not Java threads and are what the JVM's time has beyond these
+   */
+  public record Reading(long jvmNanos, long serverNanos, Map<String, Long> threadNanos) {
+    public Reading(long jvmNanos, long serverNanos) {
+      this(jvmNanos, serverNanos, Map.of());
+    }
+
+    /**
+     * CPU milliseconds per closure since {@code before} by thread group, with what no Java thread
+     * accounts for as {@code "JIT, GC, VM"}; groups under 0.01 ms left out. Threads that ended in
+     * between are lost (the bench's phases keep theirs alive until the end).
+     */
+    public Map<String, Double> threadsSince(Reading before, int closures) {
+      Map<String, Double> groups = new TreeMap<>();
+      long threads = 0;
+      for (Map.Entry<String, Long> group : threadNanos.entrySet()) {
+        long spent = group.getValue() - before.threadNanos.getOrDefault(group.getKey(), 0L);
+        threads += spent;
+        double perClosure = spent / 1e6 / closures;
+        if (perClosure >= 0.01) {
+          groups.put(group.getKey(), Math.round(perClosure * 100) / 100.0);
+        }
+      }
+      double other = (jvmNanos - before.jvmNanos - threads) / 1e6 / closures;
+      groups.put("JIT, GC, VM", Math.round(other * 100) / 100.0);
+      return groups;
+    }
+
     /** CPU milliseconds per closure since {@code before}; NaN for what could not be read. */
     public Cost since(Reading before, int closures, long wallNanos) {
       double jvm = (jvmNanos - before.jvmNanos) / 1e6 / closures;
@@ -50,7 +88,7 @@ public final class CpuMeter {
                   * closures
                   / (wallNanos / 1e6)
                   / Runtime.getRuntime().availableProcessors();
-      return new Cost(jvm, server, busy);
+      return new Cost(jvm, server, busy, threadsSince(before, closures));
     }
   }
 
@@ -59,8 +97,14 @@ public final class CpuMeter {
    *     generator and the JIT and collector
    * @param serverMillis the database server's CPU per closure (NaN when not on this machine)
    * @param busyShare JVM and server CPU over the phase's wall time and this machine's cores
+   * @param jvmByThread the JVM's CPU per closure by thread group ({@link Reading#threadsSince})
    */
-  public record Cost(double jvmMillis, double serverMillis, double busyShare) {}
+  public record Cost(
+      double jvmMillis, double serverMillis, double busyShare, Map<String, Double> jvmByThread) {
+    public Cost(double jvmMillis, double serverMillis, double busyShare) {
+      this(jvmMillis, serverMillis, busyShare, Map.of());
+    }
+  }
 
   /** Meters the server of {@code database} if it runs here; the JVM always. */
   public static CpuMeter of(DataSource database) {
@@ -73,7 +117,26 @@ public final class CpuMeter {
                 instanceof com.sun.management.OperatingSystemMXBean os
             ? os.getProcessCpuTime()
             : -1;
-    return new Reading(jvm, postmasterPid < 0 ? -1 : serverTicks(postmasterPid) * NANOS_PER_TICK);
+    return new Reading(
+        jvm, postmasterPid < 0 ? -1 : serverTicks(postmasterPid) * NANOS_PER_TICK, threads());
+  }
+
+  private static Map<String, Long> threads() {
+    ThreadMXBean bean = ManagementFactory.getThreadMXBean();
+    Map<String, Long> groups = new TreeMap<>();
+    if (!bean.isThreadCpuTimeSupported()) {
+      return groups;
+    }
+    for (ThreadInfo thread : bean.getThreadInfo(bean.getAllThreadIds())) {
+      if (thread == null) {
+        continue;
+      }
+      long spent = bean.getThreadCpuTime(thread.getThreadId());
+      if (spent > 0) {
+        groups.merge(NUMBERING.matcher(thread.getThreadName()).replaceFirst(""), spent, Long::sum);
+      }
+    }
+    return groups;
   }
 
   private static OptionalLong postmasterOf(DataSource database) {

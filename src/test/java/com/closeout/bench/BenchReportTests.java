@@ -51,7 +51,9 @@ class BenchReportTests {
 
     assertThat(map)
         .containsEntry(
-            "cpuPerClosure", Map.of("jvmMillis", 2.0, "serverMillis", 3.0, "busyShare", 0.9));
+            "cpuPerClosure",
+            Map.of(
+                "jvmMillis", 2.0, "serverMillis", 3.0, "busyShare", 0.9, "jvmByThread", Map.of()));
     @SuppressWarnings("unchecked")
     Map<String, Object> open = (Map<String, Object>) map.get("openLoopCosts");
     assertThat(open)
@@ -64,6 +66,7 @@ class BenchReportTests {
     cpu.put("jvmMillis", 4.0);
     cpu.put("serverMillis", 6.0);
     cpu.put("busyShare", null);
+    cpu.put("jvmByThread", Map.of());
     assertThat(open).containsEntry("cpuPerClosure", cpu);
   }
 

@@ -38,6 +38,10 @@ class CpuMeterIntegrationTests {
     assertThat(cost.serverMillis()).isGreaterThanOrEqualTo(50);
     assertThat(cost.jvmMillis()).isGreaterThanOrEqualTo(150);
     assertThat(cost.busyShare()).isPositive();
+    // This thread's spinning, under its name without the numbering; the rest is the JVM's own.
+    String self = Thread.currentThread().getName().replaceFirst("[-#]?\\d+$", "");
+    assertThat(cost.jvmByThread().get(self)).isGreaterThanOrEqualTo(150);
+    assertThat(cost.jvmByThread()).containsKey("JIT, GC, VM");
   }
 
   @Test
