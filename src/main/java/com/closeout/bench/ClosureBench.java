@@ -305,6 +305,9 @@ public final class ClosureBench {
         i += ready;
       }
       awaitNotices(timings, failure);
+      // Read while the worker's threads live (an ended thread's time is not theirs any more); the
+      // last commit after the last notice is left out.
+      CpuMeter.Cost cost = cpu.read().since(cpuBefore, count, System.nanoTime() - phaseStart);
       // The last batch's results commit after its notices (they ride with the next claim, which
       // finds nothing): the worker stops first, then the phase's last entries are chained, and
       // only then is anything counted.
@@ -314,7 +317,6 @@ public final class ClosureBench {
       rethrow(failure);
       chainer.stop();
       CountingDataSource.Counts counts = counting.counts();
-      CpuMeter.Cost cost = cpu.read().since(cpuBefore, count, System.nanoTime() - phaseStart);
       beforeTeardown.run();
       Reference.reachabilityFence(engine);
       return new Phase(timings, counts, cost);
