@@ -2,8 +2,6 @@ package com.closeout.bench;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadInfo;
-import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -13,6 +11,7 @@ import java.sql.Statement;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.TreeMap;
+import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import javax.sql.DataSource;
@@ -44,9 +43,9 @@ public final class CpuMeter {
   /**
    * A reading of both; server time is -1 when the server's processes cannot be read.
    *
-   * @param threadNanos CPU of this JVM's live Java threads by name, numbering dropped ({@code
-   *     bench-worker-2} counts as {@code bench-worker}); the JIT compiler's and the collector's
-   *     threads are not Java threads and are what the JVM's time has beyond these
+   * @param threadNanos CPU of this JVM's live threads by name, numbering dropped ({@code
+   *     bench-worker-2} counts as {@code bench-worker}, {@code C2 CompilerThre} holds the JIT's
+   *     compiler threads, {@code GC Thread} the collector's)
    */
   public record Reading(long jvmNanos, long serverNanos, Map<String, Long> threadNanos) {
     public Reading(long jvmNanos, long serverNanos) {
@@ -54,9 +53,8 @@ public final class CpuMeter {
     }
 
     /**
-     * CPU milliseconds per closure since {@code before} by thread group, with what no Java thread
-     * accounts for as {@code "JIT, GC, VM"}; groups under 0.01 ms left out. Threads that ended in
-     * between are lost (the bench's phases keep theirs alive until the end).
+     * CPU milliseconds per closure since {@code before} by thread group, with what no live thread
+     * accounts for as {@code "ended threads"}; groups under 0.01 ms left out.
      */
     public Map<String, Double> threadsSince(Reading before, int closures) {
       Map<String, Double> groups = new TreeMap<>();
@@ -70,7 +68,7 @@ public final class CpuMeter {
         }
       }
       double other = (jvmNanos - before.jvmNanos - threads) / 1e6 / closures;
-      groups.put("JIT, GC, VM", Math.round(other * 100) / 100.0);
+      groups.put("ended threads", Math.round(other * 100) / 100.0);
       return groups;
     }
 
@@ -108,6 +106,14 @@ public final class CpuMeter {
 
   /** Meters the server of {@code database} if it runs here; the JVM always. */
   public static CpuMeter of(DataSource database) {
+    // Asked more than once: a first connection to a server that just started was seen to fail.
+    for (int attempt = 1; attempt < 3; attempt++) {
+      OptionalLong postmaster = postmasterOf(database);
+      if (postmaster.isPresent()) {
+        return new CpuMeter(postmaster.getAsLong());
+      }
+      LockSupport.parkNanos(100_000_000L);
+    }
     return new CpuMeter(postmasterOf(database).orElse(-1));
   }
 
@@ -121,20 +127,27 @@ public final class CpuMeter {
         jvm, postmasterPid < 0 ? -1 : serverTicks(postmasterPid) * NANOS_PER_TICK, threads());
   }
 
+  /**
+   * This JVM's threads by name from {@code /proc/self/task}: Java threads and the JVM's own (the
+   * JIT's compiler threads, the collector's, the VM thread), which no Java API lists. Linux
+   * shortens names to 15 characters.
+   */
   private static Map<String, Long> threads() {
-    ThreadMXBean bean = ManagementFactory.getThreadMXBean();
     Map<String, Long> groups = new TreeMap<>();
-    if (!bean.isThreadCpuTimeSupported()) {
-      return groups;
-    }
-    for (ThreadInfo thread : bean.getThreadInfo(bean.getAllThreadIds())) {
-      if (thread == null) {
-        continue;
-      }
-      long spent = bean.getThreadCpuTime(thread.getThreadId());
-      if (spent > 0) {
-        groups.merge(NUMBERING.matcher(thread.getThreadName()).replaceFirst(""), spent, Long::sum);
-      }
+    try (Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
+      tasks.forEach(
+          task -> {
+            String[] stat = stat(task.resolve("stat"));
+            if (stat != null) {
+              String name = stat[1].substring(1, stat[1].length() - 1);
+              groups.merge(
+                  NUMBERING.matcher(name).replaceFirst(""),
+                  (field(stat, 13) + field(stat, 14)) * NANOS_PER_TICK,
+                  Long::sum);
+            }
+          });
+    } catch (IOException | RuntimeException e) {
+      // Not Linux: the JVM's time is reported whole.
     }
     return groups;
   }
@@ -184,9 +197,13 @@ public final class CpuMeter {
    * whole; null when the process is gone or this is not Linux.
    */
   private static String[] stat(long pid) {
+    return stat(Path.of("/proc", Long.toString(pid), "stat"));
+  }
+
+  private static String[] stat(Path file) {
     String line;
     try {
-      line = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+      line = Files.readString(file);
     } catch (IOException | RuntimeException e) {
       return null;
     }
