@@ -123,6 +123,7 @@ public record BenchReport(
     halfCounts.kinds().forEach((kind, n) -> halfByKind.put(kind, round((double) n / halfClosures)));
     open.put("statementsPerClosureByKind", halfByKind);
     open.put("cpuPerClosure", cpu(closeout.halfRateCpu()));
+    open.put("jitSettleSeconds", round(closeout.jitSettleSeconds()));
     map.put("openLoopCosts", open);
     map.put("peakHeapMiB", round(closeout.peakHeapMiB()));
     map.put("heapAfterGcMiB", round(closeout.heapAfterGcMiB()));

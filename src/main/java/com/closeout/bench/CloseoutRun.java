@@ -17,6 +17,7 @@ package com.closeout.bench;
  * @param halfRateCounts JDBC statements, round trips and commits of the open-loop phase
  * @param halfRateClosures closures of the open-loop phase (its warm-up included)
  * @param halfRateCpu CPU per closure of the open-loop phase
+ * @param jitSettleSeconds how long the bench waited between the phases for the JIT to settle
  */
 public record CloseoutRun(
     ClosureTimings.Figures figures,
@@ -31,7 +32,8 @@ public record CloseoutRun(
     CpuMeter.Cost cpu,
     CountingDataSource.Counts halfRateCounts,
     int halfRateClosures,
-    CpuMeter.Cost halfRateCpu) {
+    CpuMeter.Cost halfRateCpu,
+    double jitSettleSeconds) {
 
   public double statementsPerClosure() {
     return (double) counts.statements() / closures;

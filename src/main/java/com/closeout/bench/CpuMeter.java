@@ -128,6 +128,20 @@ public final class CpuMeter {
   }
 
   /**
+   * CPU spent so far by this JVM's JIT compiler threads (C1 and C2), or -1 where /proc cannot tell.
+   */
+  public static long compilerNanos() {
+    Map<String, Long> threads = threads();
+    if (threads.isEmpty()) {
+      return -1;
+    }
+    return threads.entrySet().stream()
+        .filter(thread -> thread.getKey().matches("C[12] CompilerThre.*"))
+        .mapToLong(Map.Entry::getValue)
+        .sum();
+  }
+
+  /**
    * This JVM's threads by name from {@code /proc/self/task}: Java threads and the JVM's own (the
    * JIT's compiler threads, the collector's, the VM thread), which no Java API lists. Linux
    * shortens names to 15 characters.

@@ -58,6 +58,7 @@ class BenchReportTests {
     Map<String, Object> open = (Map<String, Object>) map.get("openLoopCosts");
     assertThat(open)
         .containsEntry("closures", 200)
+        .containsEntry("jitSettleSeconds", 3.5)
         .containsEntry("statementsPerClosure", 6.0)
         .containsEntry("roundTripsPerClosure", 1.5)
         .containsEntry("jdbcCommitsPerClosure", 0.3)
@@ -107,7 +108,8 @@ class BenchReportTests {
             new CpuMeter.Cost(2.0, 3.0, 0.9),
             new CountingDataSource.Counts(1_200, 300, 60, 60, Map.of("SELECT", 400L)),
             200,
-            new CpuMeter.Cost(4.0, 6.0, Double.NaN));
+            new CpuMeter.Cost(4.0, 6.0, Double.NaN),
+            3.5);
     return new BenchReport(
         "embedded",
         settings,

@@ -60,6 +60,14 @@ class CpuMeterIntegrationTests {
   }
 
   @Test
+  void theJitCompilersTimeIsReadFromItsOwnThreads() {
+    assumeThat(Files.isDirectory(Path.of("/proc/self/task"))).isTrue();
+
+    // This JVM compiled the test framework on its way here.
+    assertThat(CpuMeter.compilerNanos()).isPositive();
+  }
+
+  @Test
   void aServerTimeThatCouldNotBeReadIsNotANumberAndLeavesTheBusyShareUnknown() {
     CpuMeter.Cost cost =
         new CpuMeter.Reading(2_000_000, -1).since(new CpuMeter.Reading(0, -1), 2, 10_000_000L);
