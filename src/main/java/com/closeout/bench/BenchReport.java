@@ -123,7 +123,12 @@ public record BenchReport(
     halfCounts.kinds().forEach((kind, n) -> halfByKind.put(kind, round((double) n / halfClosures)));
     open.put("statementsPerClosureByKind", halfByKind);
     open.put("cpuPerClosure", cpu(closeout.halfRateCpu()));
-    open.put("jitSettleSeconds", round(closeout.jitSettleSeconds()));
+    Map<String, Object> warmup = new LinkedHashMap<>();
+    warmup.put("parts", closeout.openLoopWarmup().parts());
+    warmup.put("seconds", round(closeout.openLoopWarmup().seconds()));
+    warmup.put("compilerShare", round(closeout.openLoopWarmup().compilerShare()));
+    warmup.put("settled", closeout.openLoopWarmup().settled());
+    open.put("warmup", warmup);
     map.put("openLoopCosts", open);
     map.put("peakHeapMiB", round(closeout.peakHeapMiB()));
     map.put("heapAfterGcMiB", round(closeout.heapAfterGcMiB()));

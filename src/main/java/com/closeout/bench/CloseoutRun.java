@@ -17,7 +17,7 @@ package com.closeout.bench;
  * @param halfRateCounts JDBC statements, round trips and commits of the open-loop phase
  * @param halfRateClosures closures of the open-loop phase (its warm-up included)
  * @param halfRateCpu CPU per closure of the open-loop phase
- * @param jitSettleSeconds how long the bench waited between the phases for the JIT to settle
+ * @param openLoopWarmup the unmeasured open loop run before the measured one
  */
 public record CloseoutRun(
     ClosureTimings.Figures figures,
@@ -33,7 +33,7 @@ public record CloseoutRun(
     CountingDataSource.Counts halfRateCounts,
     int halfRateClosures,
     CpuMeter.Cost halfRateCpu,
-    double jitSettleSeconds) {
+    OpenLoopWarmup openLoopWarmup) {
 
   public double statementsPerClosure() {
     return (double) counts.statements() / closures;

@@ -47,8 +47,8 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class ClosureBench {
   private static final Duration STALL = Duration.ofSeconds(120);
-  private static final Duration MAX_JIT_SETTLE = Duration.ofSeconds(60);
-  private static final Duration JIT_SAMPLE = Duration.ofMillis(500);
+  private static final int MAX_WARMUP_PARTS = 6;
+  private static final double SETTLED_COMPILER_SHARE = 0.05;
 
   private final BenchDatabase database;
   private final PrintStream progress;
@@ -138,18 +138,14 @@ public final class ClosureBench {
           "bench: Closeout %.0f closures/s, p50 %.1f ms, p99 %.1f ms%n",
           figures.closuresPerSecond(), figures.p50Millis(), figures.p99Millis());
 
-      double jitSettleSeconds =
-          awaitQuietCompiler(
-              Duration.ofMillis(
-                  Math.min(
-                      MAX_JIT_SETTLE.toMillis(),
-                      Math.round(2_000 * settings.cases() / figures.closuresPerSecond()))));
       double halfRate = settings.openLoopRateFor(figures.closuresPerSecond());
       int halfCases =
           (int)
               Math.max(
                   20,
                   Math.min(settings.cases(), Math.round(halfRate * settings.halfRateSeconds())));
+      OpenLoopWarmup warmup =
+          warmUpAtOpenLoop(settings, schema, cpu, cases, halfRate, settings.cases() + halfCases);
       SandboxSystems halfSandbox = new SandboxSystems();
       for (int i = settings.cases(); i < settings.cases() + halfCases; i++) {
         cases.populate(halfSandbox, i);
@@ -191,32 +187,64 @@ public final class ClosureBench {
           half.counts(),
           halfCases,
           half.cpu(),
-          jitSettleSeconds);
+          warmup);
     }
   }
 
   /**
-   * Waits, at most {@code atMost}, until the JIT compiler has been quiet (its threads under 2 % of
-   * a core) for a second: the open-loop phase measures a running service's latency, and a JVM still
-   * compiling what the closed-loop phase made hot spends up to half a core on it (measured on a
-   * 2-core machine; see docs/performance.md). Returns the seconds waited.
+   * Runs the open loop at {@code rate}, unmeasured, in parts of half the measured phase's length,
+   * until the JIT compiler spent under 5 % of a core in one part (at most {@link #MAX_WARMUP_PARTS}
+   * parts). The open loop's small batches take code paths the closed loop did not make hot, and in
+   * a 20-second phase right after it the compiler was measured at 0.4–0.5 of a core of a 2-core
+   * machine (docs/performance.md): a JVM warming up, not the running service whose latency the
+   * phase is meant to measure. Its cases are numbered from {@code firstIndex}.
    */
-  private double awaitQuietCompiler(Duration atMost) {
+  private OpenLoopWarmup warmUpAtOpenLoop(
+      BenchSettings settings,
+      IsolatedSchema schema,
+      CpuMeter cpu,
+      BenchCases cases,
+      double rate,
+      int firstIndex)
+      throws InterruptedException {
+    int partCases = (int) Math.max(20, Math.round(rate * settings.halfRateSeconds() / 2.0));
     long start = System.nanoTime();
-    long deadline = start + atMost.toNanos();
-    long last = CpuMeter.compilerNanos();
-    int quiet = 0;
-    while (last >= 0 && quiet < 2 && System.nanoTime() < deadline) {
-      LockSupport.parkNanos(JIT_SAMPLE.toNanos());
-      long now = CpuMeter.compilerNanos();
-      quiet = now - last < JIT_SAMPLE.toNanos() / 50 ? quiet + 1 : 0;
-      last = now;
+    int first = firstIndex;
+    double share = Double.NaN;
+    for (int part = 1; part <= MAX_WARMUP_PARTS; part++) {
+      SandboxSystems sandbox = new SandboxSystems();
+      for (int i = first; i < first + partCases; i++) {
+        cases.populate(sandbox, i);
+      }
+      ClosureTimings timings = new ClosureTimings(cases, first, partCases, 0);
+      BenchTargets targets =
+          new BenchTargets(sandbox.ports(), settings.targetLatencyMillis(), timings::noticed);
+      long compilerBefore = CpuMeter.compilerNanos();
+      long partStart = System.nanoTime();
+      runPhase(settings, schema, cpu, targets, cases, timings, first, partCases, rate, () -> {});
+      first += partCases;
+      if (compilerBefore < 0) {
+        return OpenLoopWarmup.unmetered(part, (System.nanoTime() - start) / 1e9);
+      }
+      share =
+          (double) (CpuMeter.compilerNanos() - compilerBefore) / (System.nanoTime() - partStart);
+      if (share < SETTLED_COMPILER_SHARE) {
+        return report(new OpenLoopWarmup(part, (System.nanoTime() - start) / 1e9, share, true));
+      }
     }
-    double waited = (System.nanoTime() - start) / 1e9;
+    return report(
+        new OpenLoopWarmup(MAX_WARMUP_PARTS, (System.nanoTime() - start) / 1e9, share, false));
+  }
+
+  private OpenLoopWarmup report(OpenLoopWarmup warmup) {
     progress.printf(
-        "bench: waited %.1f s for the JIT compiler to settle%s%n",
-        waited, quiet < 2 && last >= 0 ? " (it had not)" : "");
-    return waited;
+        "bench: open-loop warm-up: %d parts, %.1f s; the JIT compiler at %.0f %% of a core in the"
+            + " last%s%n",
+        warmup.parts(),
+        warmup.seconds(),
+        100 * warmup.compilerShare(),
+        warmup.settled() ? "" : " (not settled)");
+    return warmup;
   }
 
   /**

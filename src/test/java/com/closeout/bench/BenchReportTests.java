@@ -58,7 +58,8 @@ class BenchReportTests {
     Map<String, Object> open = (Map<String, Object>) map.get("openLoopCosts");
     assertThat(open)
         .containsEntry("closures", 200)
-        .containsEntry("jitSettleSeconds", 3.5)
+        .containsEntry(
+            "warmup", Map.of("parts", 2, "seconds", 21.5, "compilerShare", 0.03, "settled", true))
         .containsEntry("statementsPerClosure", 6.0)
         .containsEntry("roundTripsPerClosure", 1.5)
         .containsEntry("jdbcCommitsPerClosure", 0.3)
@@ -109,7 +110,7 @@ class BenchReportTests {
             new CountingDataSource.Counts(1_200, 300, 60, 60, Map.of("SELECT", 400L)),
             200,
             new CpuMeter.Cost(4.0, 6.0, Double.NaN),
-            3.5);
+            new OpenLoopWarmup(2, 21.5, 0.03, true));
     return new BenchReport(
         "embedded",
         settings,
