@@ -95,12 +95,15 @@ public final class JdbcClosureStore implements ClosureStore {
     }
     return required.execute(
         status -> {
-          // One multi-row INSERT: PostgreSQL inserts VALUES rows in order, so of two entries with
-          // the same key the first wins and the second is skipped as a conflict, as one after the
-          // other would. RETURNING names the winners by event id.
+          // One statement: a multi-row INSERT of the closures and, in a data-modifying CTE, their
+          // step rows. PostgreSQL inserts VALUES rows in order, so of two entries with the same
+          // key the first wins and the second is skipped as a conflict, as one after the other
+          // would. RETURNING names the winners by event id; the steps join them by key (a key's
+          // steps are given once, the same whichever entry wins).
           StringBuilder sql =
               new StringBuilder(
                   """
+                  WITH inserted AS (
                   INSERT INTO closures (escalation_id, disposition_version, event_id,
                                         event_episode_id, event_finalized_at,
                                         event_archive_refs, requested_actions, status,
@@ -108,6 +111,12 @@ public final class JdbcClosureStore implements ClosureStore {
                   VALUES
                   """);
           Map<String, Object> params = new LinkedHashMap<>();
+          List<String> stepEscalations = new ArrayList<>();
+          List<Integer> stepVersions = new ArrayList<>();
+          List<String> stepNames = new ArrayList<>();
+          List<Integer> stepOrders = new ArrayList<>();
+          List<String> stepKeys = new ArrayList<>();
+          Set<ClosureKey> keys = new HashSet<>();
           for (int i = 0; i < closures.size(); i++) {
             DispositionEvent event = closures.get(i).event();
             ClosureKey key = event.closureKey();
@@ -125,48 +134,61 @@ public final class JdbcClosureStore implements ClosureStore {
             params.put("refs" + i, json(event.archiveRefs()));
             params.put("req" + i, json(event.requestedActions()));
             params.put("at" + i, timestamp(closures.get(i).createdAt()));
-          }
-          sql.append("\nON CONFLICT (escalation_id, disposition_version) DO NOTHING\nRETURNING *");
-          Map<String, Closure> byEvent = new LinkedHashMap<>();
-          jdbc.sql(sql.toString())
-              .params(params)
-              .query(JdbcClosureStore::closure)
-              .list()
-              .forEach(row -> byEvent.put(row.eventId().value(), row));
-          List<Optional<Closure>> started = new ArrayList<>(closures.size());
-          StepRows steps = new StepRows(byEvent.size() * Step.values().length);
-          for (NewClosure closure : closures) {
-            // remove: an event id given twice starts at most one closure.
-            Closure row = byEvent.remove(closure.event().eventId().value());
-            started.add(Optional.ofNullable(row));
-            if (row != null) {
-              ClosureKey key = closure.event().closureKey();
+            if (keys.add(key)) {
               for (Step step : Step.values()) {
-                steps.add(row.id(), step, key.keyFor(step).value());
+                stepEscalations.add(key.escalationId().value());
+                stepVersions.add(key.dispositionVersion());
+                stepNames.add(step.name());
+                stepOrders.add(step.ordinal() + 1);
+                stepKeys.add(key.keyFor(step).value());
               }
             }
           }
-          if (!steps.isEmpty()) {
-            // One statement, one shape whatever the count: planned once per connection.
-            int inserted =
-                jdbc.sql(
-                        """
-                        INSERT INTO closure_steps (closure_id, step, step_order, status,
-                                                   idempotency_key)
-                        SELECT u.closure_id, u.step, u.step_order, 'PENDING', u.idempotency_key
-                          FROM unnest(CAST(:ids AS bigint[]), CAST(:steps AS text[]),
-                                      CAST(:orders AS integer[]), CAST(:keys AS text[]))
-                               AS u(closure_id, step, step_order, idempotency_key)
-                        """)
-                    .param("ids", steps.ids.toArray(Long[]::new))
-                    .param("steps", steps.names.toArray(String[]::new))
-                    .param("orders", steps.orders.toArray(Integer[]::new))
-                    .param("keys", steps.keys.toArray(String[]::new))
-                    .update();
-            if (inserted != steps.ids.size()) {
-              throw new IllegalStateException(
-                  "inserted " + inserted + " step rows of " + steps.ids.size());
-            }
+          sql.append(
+              """
+
+              ON CONFLICT (escalation_id, disposition_version) DO NOTHING
+              RETURNING *
+              ), steps AS (
+              INSERT INTO closure_steps (closure_id, step, step_order, status, idempotency_key)
+              SELECT i.id, u.step, u.step_order, 'PENDING', u.idempotency_key
+                FROM inserted i
+                JOIN unnest(CAST(:stepEscalations AS text[]), CAST(:stepVersions AS integer[]),
+                            CAST(:steps AS text[]), CAST(:orders AS integer[]),
+                            CAST(:keys AS text[]))
+                     AS u(escalation_id, disposition_version, step, step_order, idempotency_key)
+                  ON u.escalation_id = i.escalation_id
+                 AND u.disposition_version = i.disposition_version
+              RETURNING closure_id
+              )
+              SELECT inserted.*, (SELECT count(*) FROM steps) AS steps_inserted FROM inserted
+              """);
+          params.put("stepEscalations", stepEscalations.toArray(String[]::new));
+          params.put("stepVersions", stepVersions.toArray(Integer[]::new));
+          params.put("steps", stepNames.toArray(String[]::new));
+          params.put("orders", stepOrders.toArray(Integer[]::new));
+          params.put("keys", stepKeys.toArray(String[]::new));
+          long[] stepsInserted = {0};
+          List<Closure> rows =
+              jdbc.sql(sql.toString())
+                  .params(params)
+                  .query(
+                      (rs, n) -> {
+                        stepsInserted[0] = rs.getLong("steps_inserted");
+                        return closure(rs, n);
+                      })
+                  .list();
+          Map<String, Closure> byEvent = new LinkedHashMap<>();
+          rows.forEach(row -> byEvent.put(row.eventId().value(), row));
+          long expectedSteps = (long) rows.size() * Step.values().length;
+          if (stepsInserted[0] != expectedSteps) {
+            throw new IllegalStateException(
+                "inserted " + stepsInserted[0] + " step rows of " + expectedSteps);
+          }
+          List<Optional<Closure>> started = new ArrayList<>(closures.size());
+          for (NewClosure closure : closures) {
+            // remove: an event id given twice starts at most one closure.
+            started.add(Optional.ofNullable(byEvent.remove(closure.event().eventId().value())));
           }
           return started;
         });
@@ -722,32 +744,6 @@ public final class JdbcClosureStore implements ClosureStore {
   private record StepRef(long closureId, String step) {
     static StepRef of(StepProgress step) {
       return new StepRef(step.closureId(), step.step().name());
-    }
-  }
-
-  /** Step rows to insert, as the columns of one statement's arrays. */
-  private static final class StepRows {
-    final List<Long> ids;
-    final List<String> names;
-    final List<Integer> orders;
-    final List<String> keys;
-
-    StepRows(int expected) {
-      ids = new ArrayList<>(expected);
-      names = new ArrayList<>(expected);
-      orders = new ArrayList<>(expected);
-      keys = new ArrayList<>(expected);
-    }
-
-    void add(long closureId, Step step, String idempotencyKey) {
-      ids.add(closureId);
-      names.add(step.name());
-      orders.add(step.ordinal() + 1);
-      keys.add(idempotencyKey);
-    }
-
-    boolean isEmpty() {
-      return ids.isEmpty();
     }
   }
 

@@ -27,6 +27,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -93,6 +94,31 @@ class JdbcClosureStoreIntegrationTests {
     assertThat(closures.find(key("ESC-1", 1))).contains(first);
     assertThat(sql.sql("SELECT count(*) FROM closure_steps").query(Long.class).single())
         .isEqualTo(6);
+  }
+
+  @Test
+  void aGroupInsertStartsEachNewKeyOnceWithItsOwnSixStepsAndSkipsKeysAlreadyStarted() {
+    Closure existing = start("ESC-1", 1, T0);
+
+    List<Optional<Closure>> started =
+        closures.insertAllIfAbsent(
+            List.of(
+                new NewClosure(event("ESC-2", 1, "evt-a"), T0),
+                new NewClosure(event("ESC-1", 1, "evt-b"), T0),
+                new NewClosure(event("ESC-3", 2, "evt-c"), T0),
+                new NewClosure(event("ESC-2", 1, "evt-d"), T0)));
+
+    assertThat(started).extracting(Optional::isPresent).containsExactly(true, false, true, false);
+    assertThat(started.get(0).orElseThrow().eventId()).isEqualTo(new EventId("evt-a"));
+    assertThat(closures.find(key("ESC-1", 1))).contains(existing);
+    for (Closure closure : List.of(started.get(0).orElseThrow(), started.get(2).orElseThrow())) {
+      assertThat(closures.steps(closure.id()))
+          .extracting(StepProgress::idempotencyKey)
+          .containsExactlyElementsOf(
+              List.of(Step.values()).stream().map(closure.key()::keyFor).toList());
+    }
+    assertThat(sql.sql("SELECT count(*) FROM closure_steps").query(Long.class).single())
+        .isEqualTo(18);
   }
 
   @Test
