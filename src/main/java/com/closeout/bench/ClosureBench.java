@@ -146,28 +146,9 @@ public final class ClosureBench {
                   Math.min(settings.cases(), Math.round(halfRate * settings.halfRateSeconds())));
       OpenLoopWarmup warmup =
           warmUpAtOpenLoop(settings, schema, cpu, cases, halfRate, settings.cases() + halfCases);
-      SandboxSystems halfSandbox = new SandboxSystems();
-      for (int i = settings.cases(); i < settings.cases() + halfCases; i++) {
-        cases.populate(halfSandbox, i);
-      }
       progress.printf(
           "bench: Closeout at %s, %.0f events/s open loop%n", settings.openLoopChoice(), halfRate);
-      ClosureTimings halfTimings = new ClosureTimings(cases, settings.cases(), halfCases, 0);
-      BenchTargets halfTargets =
-          new BenchTargets(
-              halfSandbox.ports(), settings.targetLatencyMillis(), halfTimings::noticed);
-      Phase half =
-          runPhase(
-              settings,
-              schema,
-              cpu,
-              halfTargets,
-              cases,
-              halfTimings,
-              settings.cases(),
-              halfCases,
-              halfRate,
-              () -> {});
+      Phase half = openLoop(settings, schema, cpu, cases, settings.cases(), halfCases, halfRate);
       ClosureTimings.Figures halfFigures =
           half.timings().figures(BenchSettings.warmupOf(halfCases), settings.halfRateWarmupTime());
       if (trace.isPresent()) {
@@ -212,16 +193,9 @@ public final class ClosureBench {
     int first = firstIndex;
     double share = Double.NaN;
     for (int part = 1; part <= MAX_WARMUP_PARTS; part++) {
-      SandboxSystems sandbox = new SandboxSystems();
-      for (int i = first; i < first + partCases; i++) {
-        cases.populate(sandbox, i);
-      }
-      ClosureTimings timings = new ClosureTimings(cases, first, partCases, 0);
-      BenchTargets targets =
-          new BenchTargets(sandbox.ports(), settings.targetLatencyMillis(), timings::noticed);
       long compilerBefore = CpuMeter.compilerNanos();
       long partStart = System.nanoTime();
-      runPhase(settings, schema, cpu, targets, cases, timings, first, partCases, rate, () -> {});
+      openLoop(settings, schema, cpu, cases, first, partCases, rate);
       first += partCases;
       if (compilerBefore < 0) {
         return OpenLoopWarmup.unmetered(part, (System.nanoTime() - start) / 1e9);
@@ -234,6 +208,26 @@ public final class ClosureBench {
     }
     return report(
         new OpenLoopWarmup(MAX_WARMUP_PARTS, (System.nanoTime() - start) / 1e9, share, false));
+  }
+
+  /** An open-loop phase over cases {@code first} on, on a sandbox of their own. */
+  private Phase openLoop(
+      BenchSettings settings,
+      IsolatedSchema schema,
+      CpuMeter cpu,
+      BenchCases cases,
+      int first,
+      int count,
+      double rate)
+      throws InterruptedException {
+    SandboxSystems sandbox = new SandboxSystems();
+    for (int i = first; i < first + count; i++) {
+      cases.populate(sandbox, i);
+    }
+    ClosureTimings timings = new ClosureTimings(cases, first, count, 0);
+    BenchTargets targets =
+        new BenchTargets(sandbox.ports(), settings.targetLatencyMillis(), timings::noticed);
+    return runPhase(settings, schema, cpu, targets, cases, timings, first, count, rate, () -> {});
   }
 
   private OpenLoopWarmup report(OpenLoopWarmup warmup) {

@@ -155,11 +155,7 @@ class WorkerThreadsTests {
 
     threads.wake();
 
-    await().atMost(Duration.ofSeconds(5)).until(() -> polls.get() == 4);
-    await()
-        .during(Duration.ofMillis(300))
-        .atMost(Duration.ofSeconds(1))
-        .until(() -> polls.get() == 4);
+    reachesAndStays(polls, 4);
   }
 
   @Test
@@ -181,11 +177,7 @@ class WorkerThreadsTests {
 
     threads.wake();
 
-    await().atMost(Duration.ofSeconds(5)).until(() -> polls.get() == 5);
-    await()
-        .during(Duration.ofMillis(300))
-        .atMost(Duration.ofSeconds(1))
-        .until(() -> polls.get() == 5);
+    reachesAndStays(polls, 5);
   }
 
   @Test
@@ -202,10 +194,15 @@ class WorkerThreadsTests {
 
     threads.start();
 
-    await().atMost(Duration.ofSeconds(5)).until(() -> polls.get() == 1);
+    reachesAndStays(polls, 1);
+  }
+
+  /** The polls reach {@code count} and no thread polls again for a while after. */
+  private static void reachesAndStays(AtomicInteger polls, int count) {
+    await().atMost(Duration.ofSeconds(5)).until(() -> polls.get() == count);
     await()
         .during(Duration.ofMillis(300))
         .atMost(Duration.ofSeconds(1))
-        .until(() -> polls.get() == 1);
+        .until(() -> polls.get() == count);
   }
 }
