@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
@@ -16,11 +17,13 @@ import java.util.function.Consumer;
  * so one batch's commits overlap another's target calls and the store works on more than one
  * connection at a time.
  *
- * <p>An announcement wakes one sleeping thread, not all: at low load every intake commit brings a
- * batch one thread takes, and each other thread woken would only pay a claim that finds nothing. A
- * thread that claims a full batch wakes another ({@link CloseoutEngine#runDue(Runnable)}); an
- * announcement while every thread is busy makes the next one to finish poll again instead of
- * sleeping.
+ * <p>An announcement wakes a sleeping thread only when no thread is working: a working thread
+ * claims again when its batch is done and takes everything announced meanwhile, in one batch. A
+ * second thread joins only when a claim comes back full ({@link CloseoutEngine#runDue(Runnable)}):
+ * more is due than one thread takes. Below that load one thread works bigger batches instead of two
+ * threads working batches of one or two, each paying a whole batch's statements, round trips and
+ * commits (decision 0011). An announcement while a thread works makes it poll once more before it
+ * sleeps, so an announcement after its last claim is never slept through.
  *
  * <p>Hand-written rather than on a scheduler: "now, when signalled, else after the interval,
  * without losing a signal that arrives while a poll is finishing" is what the loop below does
@@ -38,6 +41,9 @@ public final class WorkerThreads {
 
   /** Threads asleep (or about to be) that an announcement may wake. */
   private final Deque<Thread> sleeping = new ConcurrentLinkedDeque<>();
+
+  /** Threads inside a poll: while one is, an announcement waits for it. */
+  private final AtomicInteger working = new AtomicInteger();
 
   private final List<Thread> threads = new CopyOnWriteArrayList<>();
   private volatile boolean running;
@@ -84,8 +90,20 @@ public final class WorkerThreads {
     }
   }
 
-  /** Work may be due: one sleeping thread polls at once, or the next one to finish polls again. */
+  /**
+   * Work may be due: a working thread polls again when it is done; with none working, one sleeping
+   * thread polls at once.
+   */
   public void wake() {
+    if (working.get() > 0) {
+      wakePending.set(true);
+    } else {
+      wakeAnother();
+    }
+  }
+
+  /** More is due than the threads working take: one sleeping thread polls at once. */
+  private void wakeAnother() {
     Thread sleeper = sleeping.poll();
     if (sleeper != null) {
       LockSupport.unpark(sleeper);
@@ -123,13 +141,18 @@ public final class WorkerThreads {
     Thread self = Thread.currentThread();
     while (running) {
       boolean failed = false;
+      working.incrementAndGet();
       try {
         // Its last claim found nothing due: there is nothing more to poll for unless work is
         // announced (or claimed in full elsewhere) meanwhile.
-        engine.runDue(this::wake);
+        engine.runDue(this::wakeAnother);
       } catch (RuntimeException e) {
         failed = true;
         failures.accept(e);
+      } finally {
+        // Before the pending announcement is read below: one made from here on either finds no
+        // thread working and wakes a sleeper, or is pending.
+        working.decrementAndGet();
       }
       if (!running) {
         return;

@@ -181,6 +181,36 @@ class WorkerThreadsTests {
   }
 
   @Test
+  void anAnnouncementWhileAThreadWorksWakesNoOtherAndThatThreadPollsOnceMoreWhenDone()
+      throws Exception {
+    CountDownLatch inThirdPoll = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    AtomicInteger polls = new AtomicInteger();
+    when(engine.runDue(any()))
+        .thenAnswer(
+            call -> {
+              if (polls.incrementAndGet() == 3) {
+                inThirdPoll.countDown();
+                release.await(5, TimeUnit.SECONDS);
+              }
+              return 0;
+            });
+    threads = new WorkerThreads(engine, 2, AN_HOUR, "test-worker", failures::add);
+    threads.start();
+    await().atMost(Duration.ofSeconds(5)).until(() -> polls.get() == 2);
+    threads.wake();
+    assertThat(inThirdPoll.await(5, TimeUnit.SECONDS)).isTrue();
+
+    // Two more announcements while the woken thread works: the other one sleeps on.
+    threads.wake();
+    threads.wake();
+    reachesAndStays(polls, 3);
+    release.countDown();
+
+    reachesAndStays(polls, 4);
+  }
+
+  @Test
   void aThreadWhosePollWorkedSleepsWhenNothingWasAnnouncedMeanwhile() {
     AtomicInteger polls = new AtomicInteger();
     when(engine.runDue(any()))
