@@ -139,20 +139,23 @@ public final class WorkerThreads {
 
   private void loop() {
     Thread self = Thread.currentThread();
+    boolean poll = true;
     while (running) {
       boolean failed = false;
-      working.incrementAndGet();
-      try {
-        // Its last claim found nothing due: there is nothing more to poll for unless work is
-        // announced (or claimed in full elsewhere) meanwhile.
-        engine.runDue(this::wakeAnother);
-      } catch (RuntimeException e) {
-        failed = true;
-        failures.accept(e);
-      } finally {
-        // Before the pending announcement is read below: one made from here on either finds no
-        // thread working and wakes a sleeper, or is pending.
-        working.decrementAndGet();
+      if (poll) {
+        working.incrementAndGet();
+        try {
+          // Its last claim found nothing due: there is nothing more to poll for unless work is
+          // announced (or claimed in full elsewhere) meanwhile.
+          engine.runDue(this::wakeAnother);
+        } catch (RuntimeException e) {
+          failed = true;
+          failures.accept(e);
+        } finally {
+          // Before the pending announcement is read below: one made from here on either finds no
+          // thread working and wakes a sleeper, or is pending.
+          working.decrementAndGet();
+        }
       }
       if (!running) {
         return;
@@ -160,10 +163,14 @@ public final class WorkerThreads {
       // Listed before the pending announcement is read: an announcement made in between either
       // finds this thread in the list (and unparks it) or is pending here.
       sleeping.add(self);
-      if (failed || !wakePending.getAndSet(false)) {
+      boolean parked = failed || !wakePending.getAndSet(false);
+      if (parked) {
         LockSupport.parkNanos(pollInterval.toNanos());
       }
-      sleeping.remove(self);
+      // Still listed after parking: the interval ran out, no one woke it. While another thread
+      // works, that one claims whatever is due when its batch is done: this one sleeps on.
+      boolean intervalRanOut = sleeping.remove(self) && parked;
+      poll = !(intervalRanOut && working.get() > 0);
     }
   }
 }

@@ -211,6 +211,37 @@ class WorkerThreadsTests {
   }
 
   @Test
+  void aThreadWhoseIntervalRunsOutWhileAnotherWorksSleepsOnAndPollsAgainOnceNoneWorks()
+      throws Exception {
+    CountDownLatch inThirdPoll = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    AtomicInteger polls = new AtomicInteger();
+    when(engine.runDue(any()))
+        .thenAnswer(
+            call -> {
+              if (polls.incrementAndGet() == 3) {
+                inThirdPoll.countDown();
+                release.await(5, TimeUnit.SECONDS);
+              }
+              return 0;
+            });
+    threads = new WorkerThreads(engine, 2, Duration.ofMillis(20), "test-worker", failures::add);
+    threads.start();
+    assertThat(inThirdPoll.await(5, TimeUnit.SECONDS)).isTrue();
+    Thread.sleep(50);
+    int whileWorking = polls.get();
+
+    // Fifteen intervals of the other thread pass while the third poll works.
+    await()
+        .during(Duration.ofMillis(300))
+        .atMost(Duration.ofSeconds(1))
+        .until(() -> polls.get() == whileWorking);
+    release.countDown();
+
+    await().atMost(Duration.ofSeconds(5)).until(() -> polls.get() >= whileWorking + 4);
+  }
+
+  @Test
   void aThreadWhosePollWorkedSleepsWhenNothingWasAnnouncedMeanwhile() {
     AtomicInteger polls = new AtomicInteger();
     when(engine.runDue(any()))
