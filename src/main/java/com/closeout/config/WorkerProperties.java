@@ -12,8 +12,9 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param pollInterval pause between two polls of the due closures
  * @param workerId the lease owner this instance writes; unique per running process
  * @param parallelism closures of one claimed batch worked at once, so slow targets overlap
- * @param threads worker threads, each claiming batches of its own: while one commits, another's
- *     target calls run, and the store works on more than one connection
+ * @param threads worker threads at most, each claiming batches of its own: while one commits,
+ *     another's target calls run, and the store works on more than one connection; below the load
+ *     at which a claim comes back full one thread works and gathers (decision 0011)
  */
 @ConfigurationProperties("closeout.worker")
 public record WorkerProperties(

@@ -162,8 +162,9 @@ public final class WorkerThreads {
       }
       // Listed before the pending announcement is read: an announcement made in between either
       // finds this thread in the list (and unparks it) or is pending here.
+      // A pending announcement is left to a thread still working: it polls again when done.
       sleeping.add(self);
-      boolean parked = failed || !wakePending.getAndSet(false);
+      boolean parked = failed || working.get() > 0 || !wakePending.getAndSet(false);
       if (parked) {
         LockSupport.parkNanos(pollInterval.toNanos());
       }

@@ -231,7 +231,9 @@ class WorkerThreadsTests {
     Thread.sleep(50);
     int whileWorking = polls.get();
 
-    // Fifteen intervals of the other thread pass while the third poll works.
+    // Fifteen intervals of the other thread pass while the third poll works, and an announcement
+    // comes: it is the working thread's to take when it is done.
+    threads.wake();
     await()
         .during(Duration.ofMillis(300))
         .atMost(Duration.ofSeconds(1))
