@@ -14,6 +14,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.mockito.ArgumentCaptor;
@@ -195,7 +196,8 @@ class WorkerThreadsTests {
               }
               return 0;
             });
-    threads = new WorkerThreads(engine, 2, AN_HOUR, "test-worker", failures::add);
+    // The clock stands still: the working thread stays within the gather window however long.
+    threads = new WorkerThreads(engine, 2, AN_HOUR, "test-worker", failures::add, () -> 0L);
     threads.start();
     await().atMost(Duration.ofSeconds(5)).until(() -> polls.get() == 2);
     threads.wake();
@@ -208,6 +210,37 @@ class WorkerThreadsTests {
     release.countDown();
 
     reachesAndStays(polls, 4);
+  }
+
+  @Test
+  void anAnnouncementOnceAThreadHasWorkedLongerThanTheGatherWindowWakesAnother() throws Exception {
+    AtomicLong nanos = new AtomicLong();
+    CountDownLatch inThirdPoll = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    AtomicInteger polls = new AtomicInteger();
+    when(engine.runDue(any()))
+        .thenAnswer(
+            call -> {
+              if (polls.incrementAndGet() == 3) {
+                inThirdPoll.countDown();
+                release.await(5, TimeUnit.SECONDS);
+              }
+              return 0;
+            });
+    threads = new WorkerThreads(engine, 2, AN_HOUR, "test-worker", failures::add, nanos::get);
+    threads.start();
+    await().atMost(Duration.ofSeconds(5)).until(() -> polls.get() == 2);
+    threads.wake();
+    assertThat(inThirdPoll.await(5, TimeUnit.SECONDS)).isTrue();
+    threads.wake();
+    reachesAndStays(polls, 3);
+
+    // The working thread's batch has taken longer than the window (slow targets).
+    nanos.addAndGet(WorkerThreads.GATHER.toNanos());
+    threads.wake();
+
+    reachesAndStays(polls, 4);
+    release.countDown();
   }
 
   @Test
@@ -225,7 +258,8 @@ class WorkerThreadsTests {
               }
               return 0;
             });
-    threads = new WorkerThreads(engine, 2, Duration.ofMillis(20), "test-worker", failures::add);
+    threads =
+        new WorkerThreads(engine, 2, Duration.ofMillis(20), "test-worker", failures::add, () -> 0L);
     threads.start();
     assertThat(inThirdPoll.await(5, TimeUnit.SECONDS)).isTrue();
     Thread.sleep(50);
