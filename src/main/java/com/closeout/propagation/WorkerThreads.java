@@ -189,8 +189,8 @@ public final class WorkerThreads {
         return;
       }
       // Listed before the pending announcement is read: an announcement made in between either
-      // finds this thread in the list (and unparks it) or is pending here.
-      // A pending announcement is left to a thread still working: it polls again when done.
+      // finds this thread in the list (and unparks it) or is pending here. A pending announcement
+      // is left to a thread still working: it polls again when done.
       sleeping.add(self);
       boolean parked = failed || working.get() > 0 || !wakePending.getAndSet(false);
       if (parked) {

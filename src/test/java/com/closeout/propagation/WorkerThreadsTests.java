@@ -184,86 +184,53 @@ class WorkerThreadsTests {
   @Test
   void anAnnouncementWhileAThreadWorksWakesNoOtherAndThatThreadPollsOnceMoreWhenDone()
       throws Exception {
-    CountDownLatch inThirdPoll = new CountDownLatch(1);
-    CountDownLatch release = new CountDownLatch(1);
-    AtomicInteger polls = new AtomicInteger();
-    when(engine.runDue(any()))
-        .thenAnswer(
-            call -> {
-              if (polls.incrementAndGet() == 3) {
-                inThirdPoll.countDown();
-                release.await(5, TimeUnit.SECONDS);
-              }
-              return 0;
-            });
+    HeldPoll held = holdTheThirdPoll();
     // The clock stands still: the working thread stays within the gather window however long.
     threads = new WorkerThreads(engine, 2, AN_HOUR, "test-worker", failures::add, () -> 0L);
     threads.start();
-    await().atMost(Duration.ofSeconds(5)).until(() -> polls.get() == 2);
+    await().atMost(Duration.ofSeconds(5)).until(() -> held.polls().get() == 2);
     threads.wake();
-    assertThat(inThirdPoll.await(5, TimeUnit.SECONDS)).isTrue();
+    assertThat(held.reached().await(5, TimeUnit.SECONDS)).isTrue();
 
     // Two more announcements while the woken thread works: the other one sleeps on.
     threads.wake();
     threads.wake();
-    reachesAndStays(polls, 3);
-    release.countDown();
+    reachesAndStays(held.polls(), 3);
+    held.release().countDown();
 
-    reachesAndStays(polls, 4);
+    reachesAndStays(held.polls(), 4);
   }
 
   @Test
   void anAnnouncementOnceAThreadHasWorkedLongerThanTheGatherWindowWakesAnother() throws Exception {
     AtomicLong nanos = new AtomicLong();
-    CountDownLatch inThirdPoll = new CountDownLatch(1);
-    CountDownLatch release = new CountDownLatch(1);
-    AtomicInteger polls = new AtomicInteger();
-    when(engine.runDue(any()))
-        .thenAnswer(
-            call -> {
-              if (polls.incrementAndGet() == 3) {
-                inThirdPoll.countDown();
-                release.await(5, TimeUnit.SECONDS);
-              }
-              return 0;
-            });
+    HeldPoll held = holdTheThirdPoll();
     threads = new WorkerThreads(engine, 2, AN_HOUR, "test-worker", failures::add, nanos::get);
     threads.start();
-    await().atMost(Duration.ofSeconds(5)).until(() -> polls.get() == 2);
+    await().atMost(Duration.ofSeconds(5)).until(() -> held.polls().get() == 2);
     threads.wake();
-    assertThat(inThirdPoll.await(5, TimeUnit.SECONDS)).isTrue();
+    assertThat(held.reached().await(5, TimeUnit.SECONDS)).isTrue();
     threads.wake();
-    reachesAndStays(polls, 3);
+    reachesAndStays(held.polls(), 3);
 
     // The working thread's batch has taken longer than the window (slow targets).
     nanos.addAndGet(WorkerThreads.GATHER.toNanos());
     threads.wake();
 
-    reachesAndStays(polls, 4);
-    release.countDown();
+    reachesAndStays(held.polls(), 4);
+    held.release().countDown();
   }
 
   @Test
   void aThreadWhoseIntervalRunsOutWhileAnotherWorksSleepsOnAndPollsAgainOnceNoneWorks()
       throws Exception {
-    CountDownLatch inThirdPoll = new CountDownLatch(1);
-    CountDownLatch release = new CountDownLatch(1);
-    AtomicInteger polls = new AtomicInteger();
-    when(engine.runDue(any()))
-        .thenAnswer(
-            call -> {
-              if (polls.incrementAndGet() == 3) {
-                inThirdPoll.countDown();
-                release.await(5, TimeUnit.SECONDS);
-              }
-              return 0;
-            });
+    HeldPoll held = holdTheThirdPoll();
     threads =
         new WorkerThreads(engine, 2, Duration.ofMillis(20), "test-worker", failures::add, () -> 0L);
     threads.start();
-    assertThat(inThirdPoll.await(5, TimeUnit.SECONDS)).isTrue();
+    assertThat(held.reached().await(5, TimeUnit.SECONDS)).isTrue();
     Thread.sleep(50);
-    int whileWorking = polls.get();
+    int whileWorking = held.polls().get();
 
     // Fifteen intervals of the other thread pass while the third poll works, and an announcement
     // comes: it is the working thread's to take when it is done.
@@ -271,10 +238,10 @@ class WorkerThreadsTests {
     await()
         .during(Duration.ofMillis(300))
         .atMost(Duration.ofSeconds(1))
-        .until(() -> polls.get() == whileWorking);
-    release.countDown();
+        .until(() -> held.polls().get() == whileWorking);
+    held.release().countDown();
 
-    await().atMost(Duration.ofSeconds(5)).until(() -> polls.get() >= whileWorking + 4);
+    await().atMost(Duration.ofSeconds(5)).until(() -> held.polls().get() >= whileWorking + 4);
   }
 
   @Test
@@ -292,6 +259,23 @@ class WorkerThreadsTests {
     threads.start();
 
     reachesAndStays(polls, 1);
+  }
+
+  /** Polls counted; the third waits inside the engine until released. */
+  private record HeldPoll(AtomicInteger polls, CountDownLatch reached, CountDownLatch release) {}
+
+  private HeldPoll holdTheThirdPoll() {
+    HeldPoll held = new HeldPoll(new AtomicInteger(), new CountDownLatch(1), new CountDownLatch(1));
+    when(engine.runDue(any()))
+        .thenAnswer(
+            call -> {
+              if (held.polls().incrementAndGet() == 3) {
+                held.reached().countDown();
+                held.release().await(5, TimeUnit.SECONDS);
+              }
+              return 0;
+            });
+    return held;
   }
 
   /** The polls reach {@code count} and no thread polls again for a while after. */
