@@ -26,6 +26,16 @@ public interface AuditTrail {
   List<Long> appendAll(List<AuditRecord> records);
 
   /**
+   * As {@link #appendAll}, for a caller that needs no entry ids: the store may hold the records and
+   * send them with the caller's transaction's commit, in the same round trip (decision 0012); they
+   * commit or roll back with it, and the store's own reads in that transaction see them. Outside a
+   * transaction, appends at once.
+   */
+  default void appendWithCommit(List<AuditRecord> records) {
+    appendAll(records);
+  }
+
+  /**
    * Links the entries of up to {@code limit} committed appends (an append: the entries one {@link
    * #appendAll} recorded) not yet in the chain, oldest first, in entry-id order, in a transaction
    * of its own; returns how many entries it linked. Entries of a transaction that commits later are

@@ -102,6 +102,7 @@ public record BenchReport(
     map.put("statementsPerClosure", round(closeout.statementsPerClosure()));
     map.put("roundTripsPerClosure", round(closeout.roundTripsPerClosure()));
     map.put("jdbcCommitsPerClosure", round(closeout.jdbcCommitsPerClosure()));
+    map.put("commitRoundTripsPerClosure", round(closeout.commitRoundTripsPerClosure()));
     map.put("writeTransactionsPerClosure", round(closeout.writeCommitsPerClosure()));
     Map<String, Object> byKind = new java.util.TreeMap<>();
     closeout
@@ -119,6 +120,8 @@ public record BenchReport(
     open.put("statementsPerClosure", round((double) halfCounts.statements() / halfClosures));
     open.put("roundTripsPerClosure", round((double) halfCounts.roundTrips() / halfClosures));
     open.put("jdbcCommitsPerClosure", round((double) halfCounts.commits() / halfClosures));
+    open.put(
+        "commitRoundTripsPerClosure", round((double) halfCounts.commitRoundTrips() / halfClosures));
     Map<String, Object> halfByKind = new java.util.TreeMap<>();
     halfCounts.kinds().forEach((kind, n) -> halfByKind.put(kind, round((double) n / halfClosures)));
     open.put("statementsPerClosureByKind", halfByKind);
@@ -247,11 +250,12 @@ public record BenchReport(
           "  %-36s p50 %s ms, p99 %s ms%n", leg.name(), fmt(leg.p50Millis()), fmt(leg.p99Millis()));
     }
     out.printf(
-        "  per closure: %s statements, %s round trips, %s commits; CPU ms: JVM %s, database %s"
-            + " (machine %s busy)%n",
+        "  per closure: %s statements, %s round trips, %s commits (%s of them a round trip of"
+            + " their own); CPU ms: JVM %s, database %s (machine %s busy)%n",
         fmt((double) closeout.halfRateCounts().statements() / closeout.halfRateClosures()),
         fmt((double) closeout.halfRateCounts().roundTrips() / closeout.halfRateClosures()),
         fmt((double) closeout.halfRateCounts().commits() / closeout.halfRateClosures()),
+        fmt((double) closeout.halfRateCounts().commitRoundTrips() / closeout.halfRateClosures()),
         fmt(closeout.halfRateCpu().jvmMillis()),
         fmt(closeout.halfRateCpu().serverMillis()),
         fmt(closeout.halfRateCpu().busyShare()));
@@ -264,10 +268,12 @@ public record BenchReport(
         "heap: peak %s MiB, after the run and a forced GC %s MiB%n",
         fmt(closeout.peakHeapMiB()), fmt(closeout.heapAfterGcMiB()));
     out.printf(
-        "JDBC per closure: %s round trips, %s commits (%s of them writing)%n",
+        "JDBC per closure: %s round trips, %s commits (%s of them writing, %s a round trip of"
+            + " their own)%n",
         fmt(closeout.roundTripsPerClosure()),
         fmt(closeout.jdbcCommitsPerClosure()),
-        fmt(closeout.writeCommitsPerClosure()));
+        fmt(closeout.writeCommitsPerClosure()),
+        fmt(closeout.commitRoundTripsPerClosure()));
     out.printf(
         "Closeout / %s: %s x throughput; Closeout / ceiling: %s%n%n",
         peer == null ? "peer" : peer.name(),

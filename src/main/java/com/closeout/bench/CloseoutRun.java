@@ -47,6 +47,11 @@ public record CloseoutRun(
     return (double) counts.commits() / closures;
   }
 
+  /** Commits that cost a round trip of their own (not sent with the transaction's last write). */
+  public double commitRoundTripsPerClosure() {
+    return (double) counts.commitRoundTrips() / closures;
+  }
+
   public double writeCommitsPerClosure() {
     return (double) counts.writeCommits() / closures;
   }

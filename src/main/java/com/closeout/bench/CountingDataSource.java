@@ -23,16 +23,24 @@ import javax.sql.DataSource;
 
 /**
  * A DataSource that counts what goes over its connections at the JDBC level: SQL statements (each
- * row of a batch is one), round trips (a batch is one), commits (an explicit commit, or a statement
- * run in auto-commit) and the commits that wrote something, plus statements by kind ({@code INSERT
- * audit_entries}, {@code UPDATE closures}, {@code SELECT}, ...). The write kinds are the write set
- * the PostgreSQL ceiling reproduces.
+ * row of a batch is one), round trips of statements (a batch is one), commits (an explicit commit,
+ * or a statement run in auto-commit), the commits that wrote something and the commits that cost a
+ * round trip of their own (an explicit commit, unless the transaction's last execution ended with
+ * {@code COMMIT}, decision 0012), plus statements by kind ({@code INSERT audit_entries}, {@code
+ * UPDATE closures}, {@code SELECT}, ...). The write kinds are the write set the PostgreSQL ceiling
+ * reproduces.
  *
  * <p>Plain JDBC and JDK proxies, so the Flowable peer can count the same way without Spring.
  */
 public final class CountingDataSource implements DataSource {
   /** Statement kinds by text; bounded, as the texts a run uses are. */
   private static final Map<String, String> KINDS = new ConcurrentHashMap<>();
+
+  private static final Map<String, Boolean> ENDING = new ConcurrentHashMap<>();
+
+  /** An execution whose last statement is {@code COMMIT}: the transaction ends inside it. */
+  private static final Pattern ENDS_WITH_COMMIT =
+      Pattern.compile(";\\s*COMMIT\\s*;?\\s*$", Pattern.CASE_INSENSITIVE);
 
   private static final Pattern WRITE =
       Pattern.compile(
@@ -44,6 +52,7 @@ public final class CountingDataSource implements DataSource {
   private final LongAdder roundTrips = new LongAdder();
   private final LongAdder commits = new LongAdder();
   private final LongAdder writeCommits = new LongAdder();
+  private final LongAdder commitRoundTrips = new LongAdder();
   private final Map<String, LongAdder> byKind = new ConcurrentHashMap<>();
 
   public CountingDataSource(DataSource delegate) {
@@ -59,7 +68,12 @@ public final class CountingDataSource implements DataSource {
     Map<String, Long> kinds = new TreeMap<>();
     byKind.forEach((kind, adder) -> kinds.put(kind, adder.sum()));
     return new Counts(
-        statements.sum(), roundTrips.sum(), commits.sum(), writeCommits.sum(), Map.copyOf(kinds));
+        statements.sum(),
+        roundTrips.sum(),
+        commits.sum(),
+        writeCommits.sum(),
+        commitRoundTrips.sum(),
+        Map.copyOf(kinds));
   }
 
   /**
@@ -67,7 +81,12 @@ public final class CountingDataSource implements DataSource {
    *     table}, {@code SELECT} or {@code OTHER}
    */
   public record Counts(
-      long statements, long roundTrips, long commits, long writeCommits, Map<String, Long> kinds) {
+      long statements,
+      long roundTrips,
+      long commits,
+      long writeCommits,
+      long commitRoundTrips,
+      Map<String, Long> kinds) {
     public Counts minus(Counts before) {
       Map<String, Long> delta = new TreeMap<>(kinds);
       before.kinds.forEach((kind, n) -> delta.merge(kind, -n, Long::sum));
@@ -77,11 +96,12 @@ public final class CountingDataSource implements DataSource {
           roundTrips - before.roundTrips,
           commits - before.commits,
           writeCommits - before.writeCommits,
+          commitRoundTrips - before.commitRoundTrips,
           Map.copyOf(delta));
     }
 
     public static Counts none() {
-      return new Counts(0, 0, 0, 0, Map.of());
+      return new Counts(0, 0, 0, 0, 0, Map.of());
     }
   }
 
@@ -90,6 +110,10 @@ public final class CountingDataSource implements DataSource {
     // The same few statement texts over and over: parse each once, the measuring should cost
     // Closeout as little as it can.
     return KINDS.computeIfAbsent(sql, CountingDataSource::parseKind);
+  }
+
+  static boolean endsWithCommit(String sql) {
+    return ENDING.computeIfAbsent(sql, text -> ENDS_WITH_COMMIT.matcher(text).find());
   }
 
   private static String parseKind(String sql) {
@@ -122,7 +146,8 @@ public final class CountingDataSource implements DataSource {
             new ConnectionHandler(connection));
   }
 
-  private void executed(ConnectionHandler connection, String kind, long rows) {
+  private void executed(
+      ConnectionHandler connection, String kind, long rows, boolean endsTransaction) {
     statements.add(rows);
     roundTrips.increment();
     byKind.computeIfAbsent(kind, k -> new LongAdder()).add(rows);
@@ -135,6 +160,7 @@ public final class CountingDataSource implements DataSource {
     } else {
       connection.open = true;
       connection.wrote |= writes;
+      connection.endedInStatement |= endsTransaction;
     }
   }
 
@@ -144,6 +170,7 @@ public final class CountingDataSource implements DataSource {
     // The driver begins a transaction with its first statement: a commit with none is no commit.
     private boolean open;
     private boolean wrote;
+    private boolean endedInStatement;
 
     ConnectionHandler(Connection target) {
       this.target = target;
@@ -171,6 +198,7 @@ public final class CountingDataSource implements DataSource {
           if (args == null || args.length == 0) {
             open = false;
             wrote = false;
+            endedInStatement = false;
           }
         }
         case "createStatement" -> {
@@ -193,9 +221,13 @@ public final class CountingDataSource implements DataSource {
         if (wrote) {
           writeCommits.increment();
         }
+        if (!endedInStatement) {
+          commitRoundTrips.increment();
+        }
       }
       open = false;
       wrote = false;
+      endedInStatement = false;
     }
 
     private Object statement(Class<? extends Statement> type, Statement statement, String sql) {
@@ -210,12 +242,14 @@ public final class CountingDataSource implements DataSource {
     private final ConnectionHandler connection;
     private final Statement target;
     private final String preparedKind;
+    private final boolean preparedEndsTransaction;
     private final Map<String, Long> batch = new TreeMap<>();
 
     StatementHandler(ConnectionHandler connection, Statement target, String sql) {
       this.connection = connection;
       this.target = target;
       this.preparedKind = sql == null ? null : kindOf(sql);
+      this.preparedEndsTransaction = sql != null && endsWithCommit(sql);
     }
 
     @Override
@@ -225,12 +259,16 @@ public final class CountingDataSource implements DataSource {
       Object result = call(target, method, args);
       switch (name) {
         case "execute", "executeQuery", "executeUpdate", "executeLargeUpdate" ->
-            executed(connection, withSql ? kindOf((String) args[0]) : preparedKind, 1);
+            executed(
+                connection,
+                withSql ? kindOf((String) args[0]) : preparedKind,
+                1,
+                withSql ? endsWithCommit((String) args[0]) : preparedEndsTransaction);
         case "addBatch" ->
             batch.merge(withSql ? kindOf((String) args[0]) : preparedKind, 1L, Long::sum);
         case "clearBatch" -> batch.clear();
         case "executeBatch", "executeLargeBatch" -> {
-          batch.forEach((kind, rows) -> executed(connection, kind, rows));
+          batch.forEach((kind, rows) -> executed(connection, kind, rows, false));
           // One round trip for the whole batch: the rows counted above each took one.
           long kinds = batch.size();
           if (kinds > 1) {

@@ -60,9 +60,9 @@ public final class EventIntake {
   }
 
   /**
-   * Audit entries are appended last, in one statement. They take no lock another writer waits on
-   * (the chainer links them after the commit, decision 0009), so the group's only shared rows are
-   * its inbox and closure rows.
+   * Audit entries are appended last, in one statement sent with the commit (decision 0012). They
+   * take no lock another writer waits on (the chainer links them after the commit, decision 0009),
+   * so the group's only shared rows are its inbox and closure rows.
    */
   private List<IntakeReceipt> acceptAll(List<IncomingEvent> events) {
     List<InboxEntry> entries = new ArrayList<>(events.size());
@@ -125,7 +125,7 @@ public final class EventIntake {
       receipts.add(IntakeReceipt.of(eventId, EventOutcome.DUPLICATE, existing));
     }
     inbox.settleAll(settlements);
-    audit.appendAll(trail);
+    audit.appendWithCommit(trail);
     return receipts;
   }
 

@@ -9,7 +9,7 @@ import java.util.List;
 /**
  * Writes audit entries about closures, always naming the source event and version. Inside {@link
  * #batched} the entries of one group commit are collected and appended in one statement, in the
- * order they were made, within the same transaction.
+ * order they were made, within the same transaction (sent with its commit where the store can).
  */
 final class ClosureAuditor {
   private final AuditTrail trail;
@@ -45,7 +45,7 @@ final class ClosureAuditor {
     } finally {
       pending.remove();
     }
-    trail.appendAll(batch);
+    trail.appendWithCommit(batch);
   }
 
   /**

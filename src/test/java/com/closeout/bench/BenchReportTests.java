@@ -63,6 +63,7 @@ class BenchReportTests {
         .containsEntry("statementsPerClosure", 6.0)
         .containsEntry("roundTripsPerClosure", 1.5)
         .containsEntry("jdbcCommitsPerClosure", 0.3)
+        .containsEntry("commitRoundTripsPerClosure", 0.2)
         .containsEntry("statementsPerClosureByKind", Map.of("SELECT", 2.0));
     Map<String, Object> cpu = new java.util.HashMap<>();
     cpu.put("jvmMillis", 4.0);
@@ -99,7 +100,7 @@ class BenchReportTests {
         new CloseoutRun(
             closedLoop,
             0.2,
-            new CountingDataSource.Counts(5_000, 1_000, 200, 200, Map.of()),
+            new CountingDataSource.Counts(5_000, 1_000, 200, 200, 150, Map.of()),
             Map.of("INSERT closures", 1_000L),
             1_000,
             300.0,
@@ -107,7 +108,7 @@ class BenchReportTests {
             800.0 * openLoopPercent / 100,
             openLoop,
             new CpuMeter.Cost(2.0, 3.0, 0.9),
-            new CountingDataSource.Counts(1_200, 300, 60, 60, Map.of("SELECT", 400L)),
+            new CountingDataSource.Counts(1_200, 300, 60, 60, 40, Map.of("SELECT", 400L)),
             200,
             new CpuMeter.Cost(4.0, 6.0, Double.NaN),
             new OpenLoopWarmup(2, 21.5, 0.03, true));

@@ -223,7 +223,8 @@ class EventIntakeIntegrationTests {
                 AuditTrail.class.getClassLoader(),
                 new Class<?>[] {AuditTrail.class},
                 (proxy, method, args) -> {
-                  if (method.getName().equals("appendAll")) {
+                  if (method.getName().equals("appendAll")
+                      || method.getName().equals("appendWithCommit")) {
                     @SuppressWarnings("unchecked")
                     List<AuditRecord> records = (List<AuditRecord>) args[0];
                     if (records.stream().anyMatch(r -> eventId.equals(r.eventId()))) {

@@ -12,6 +12,7 @@ import com.closeout.domain.ClosureKey;
 import com.closeout.domain.EscalationId;
 import com.closeout.domain.TargetSystem;
 import com.closeout.propagation.jdbc.StoreColumns;
+import com.closeout.propagation.jdbc.WritesWithCommit;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -19,6 +20,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,7 +44,7 @@ public final class JdbcAuditTrail implements AuditTrail {
    * The records as one row, one array per column, in one statement whatever their count (so planned
    * once per connection). Entry ids are drawn in the records' order.
    */
-  private static final String INSERT_PENDING =
+  private static final String APPEND_PENDING =
       """
       INSERT INTO audit_pending (append_id, recorded_at, entry_ids, event_ids, escalation_ids,
                                  disposition_versions, actions, target_systems,
@@ -54,8 +56,9 @@ public final class JdbcAuditTrail implements AuditTrail {
              CAST(:skipped AS boolean[]), CAST(:notified AS text[]), CAST(:details AS text[])
         FROM (SELECT array_agg(nextval('audit_entry_ids') ORDER BY n) AS entry_ids
                 FROM generate_series(1, :count) AS n) AS ids
-      RETURNING entry_ids
       """;
+
+  private static final String INSERT_PENDING = APPEND_PENDING + "RETURNING entry_ids\n";
 
   /**
    * Takes the oldest committed appends out of {@code audit_pending}; run under the head's lock, so
@@ -101,6 +104,7 @@ public final class JdbcAuditTrail implements AuditTrail {
 
   private static final int DEFAULT_PAGE_SIZE = 1_000;
 
+  private final DataSource dataSource;
   private final JdbcClient jdbc;
   private final TransactionTemplate required;
   private final TransactionTemplate snapshot;
@@ -123,6 +127,7 @@ public final class JdbcAuditTrail implements AuditTrail {
     if (pageSize < 1) {
       throw new IllegalArgumentException("pageSize must be positive");
     }
+    this.dataSource = dataSource;
     this.jdbc = JdbcClient.create(dataSource);
     this.required = new TransactionTemplate(transactionManager);
     this.snapshot = new TransactionTemplate(transactionManager);
@@ -144,11 +149,11 @@ public final class JdbcAuditTrail implements AuditTrail {
     if (records.isEmpty()) {
       return List.of();
     }
-    Instant at = StoreColumns.stored(clock.instant());
+    // Entry ids follow the order of the calls: what this transaction held goes first.
+    WritesWithCommit.sendHeld(dataSource);
     Long[] ids =
-        withRecordColumns(jdbc.sql(INSERT_PENDING), records)
-            .param("recordedAt", timestamp(at))
-            .param("count", records.size())
+        jdbc.sql(INSERT_PENDING)
+            .params(appendParams(records))
             .query((rs, n) -> (Long[]) rs.getArray("entry_ids").getArray())
             .single();
     if (ids.length != records.size()) {
@@ -161,6 +166,23 @@ public final class JdbcAuditTrail implements AuditTrail {
       }
     }
     return List.of(ids);
+  }
+
+  /** Held for the commit of the caller's transaction and sent with it (decision 0012). */
+  @Override
+  public void appendWithCommit(List<AuditRecord> records) {
+    if (records.isEmpty()) {
+      return;
+    }
+    WritesWithCommit.hold(
+        dataSource, new WritesWithCommit.Write(APPEND_PENDING, appendParams(records)));
+  }
+
+  private Map<String, Object> appendParams(List<AuditRecord> records) {
+    Map<String, Object> params = new HashMap<>(recordColumns(records));
+    params.put("recordedAt", timestamp(StoreColumns.stored(clock.instant())));
+    params.put("count", records.size());
+    return params;
   }
 
   @Override
@@ -239,9 +261,8 @@ public final class JdbcAuditTrail implements AuditTrail {
 
   private int insertChainedAndMoveHead(List<AuditEntry> entries, Head head) {
     AuditEntry last = entries.get(entries.size() - 1);
-    return withRecordColumns(
-            jdbc.sql(INSERT_CHAINED_AND_MOVE_HEAD),
-            entries.stream().map(AuditEntry::record).toList())
+    return jdbc.sql(INSERT_CHAINED_AND_MOVE_HEAD)
+        .params(recordColumns(entries.stream().map(AuditEntry::record).toList()))
         .param("sequences", entries.stream().map(AuditEntry::sequence).toArray(Long[]::new))
         .param("entryIds", entries.stream().map(AuditEntry::entryId).toArray(Long[]::new))
         // As ISO-8601 text, which PostgreSQL reads as timestamptz to the microsecond.
@@ -257,24 +278,24 @@ public final class JdbcAuditTrail implements AuditTrail {
   /**
    * What each record says, one array per field, as both the pending and the chained insert take it.
    */
-  private static JdbcClient.StatementSpec withRecordColumns(
-      JdbcClient.StatementSpec statement, List<AuditRecord> records) {
-    return statement
-        .param("eventIds", column(records, AuditRecord::eventId))
-        .param("escalationIds", column(records, AuditRecord::escalationId))
-        .param(
-            "versions",
-            records.stream().map(AuditRecord::dispositionVersion).toArray(Integer[]::new))
-        .param("actions", column(records, record -> record.action().name()))
-        .param(
-            "systems",
-            column(
-                records,
-                record -> record.targetSystem() == null ? null : record.targetSystem().name()))
-        .param("recordIds", column(records, AuditRecord::targetRecordId))
-        .param("skipped", records.stream().map(AuditRecord::skippedAsDone).toArray(Boolean[]::new))
-        .param("notified", column(records, AuditRecord::notificationTarget))
-        .param("details", column(records, AuditRecord::detail));
+  private static Map<String, Object> recordColumns(List<AuditRecord> records) {
+    Map<String, Object> columns = new HashMap<>();
+    columns.put("eventIds", column(records, AuditRecord::eventId));
+    columns.put("escalationIds", column(records, AuditRecord::escalationId));
+    columns.put(
+        "versions", records.stream().map(AuditRecord::dispositionVersion).toArray(Integer[]::new));
+    columns.put("actions", column(records, record -> record.action().name()));
+    columns.put(
+        "systems",
+        column(
+            records,
+            record -> record.targetSystem() == null ? null : record.targetSystem().name()));
+    columns.put("recordIds", column(records, AuditRecord::targetRecordId));
+    columns.put(
+        "skipped", records.stream().map(AuditRecord::skippedAsDone).toArray(Boolean[]::new));
+    columns.put("notified", column(records, AuditRecord::notificationTarget));
+    columns.put("details", column(records, AuditRecord::detail));
+    return columns;
   }
 
   private static <T> String[] column(List<T> rows, Function<T, String> field) {
@@ -312,6 +333,7 @@ public final class JdbcAuditTrail implements AuditTrail {
 
   @Override
   public long pending() {
+    WritesWithCommit.sendHeld(dataSource);
     return jdbc.sql("SELECT coalesce(sum(cardinality(entry_ids)), 0) FROM audit_pending")
         .query(Long.class)
         .single();
@@ -319,6 +341,7 @@ public final class JdbcAuditTrail implements AuditTrail {
 
   @Override
   public List<AuditEntry> entries(long fromSequence, int limit) {
+    WritesWithCommit.sendHeld(dataSource);
     return jdbc.sql(
             """
             SELECT * FROM audit_entries
@@ -334,6 +357,7 @@ public final class JdbcAuditTrail implements AuditTrail {
 
   @Override
   public List<AuditEntry> forEscalation(String escalationId) {
+    WritesWithCommit.sendHeld(dataSource);
     return jdbc.sql("SELECT * FROM audit_entries WHERE escalation_id = :id ORDER BY sequence")
         .param("id", escalationId)
         .query(JdbcAuditTrail::entry)
@@ -342,6 +366,7 @@ public final class JdbcAuditTrail implements AuditTrail {
 
   @Override
   public Map<ClosureKey, List<Long>> trails(Collection<ClosureKey> closures) {
+    WritesWithCommit.sendHeld(dataSource);
     Map<ClosureKey, List<Long>> trails = new LinkedHashMap<>();
     closures.forEach(key -> trails.put(key, new ArrayList<>()));
     if (closures.isEmpty()) {
@@ -391,11 +416,13 @@ public final class JdbcAuditTrail implements AuditTrail {
 
   @Override
   public long count() {
+    WritesWithCommit.sendHeld(dataSource);
     return jdbc.sql("SELECT count(*) FROM audit_entries").query(Long.class).single();
   }
 
   @Override
   public Optional<ChainBreak> verify() {
+    WritesWithCommit.sendHeld(dataSource);
     return snapshot.execute(status -> verifyChain());
   }
 
