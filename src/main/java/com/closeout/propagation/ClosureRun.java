@@ -18,8 +18,10 @@ final class ClosureRun {
   /** A step finished during this claim: progress resets the retry count. */
   boolean progressed;
 
-  ClosureRun(Closure closure) {
-    this.closure = closure;
+  /** A closure as claimed, with the step rows the claim read. */
+  ClosureRun(ClosureStore.Claimed claimed) {
+    this.closure = claimed.closure();
+    steps(claimed.steps());
   }
 
   void steps(List<StepProgress> rows) {

@@ -142,8 +142,9 @@ public final class ClosureWorker {
     try {
       for (int round = 0; round < MAX_ROUNDS; round++) {
         Instant now = clock.instant();
-        List<Closure> batch =
-            closures.claimDue(now, workerId, now.plus(settings.lease()), settings.batchSize());
+        List<ClosureStore.Claimed> batch =
+            closures.claimDueWithSteps(
+                now, workerId, now.plus(settings.lease()), settings.batchSize());
         // Whoever takes the carried group over clears it first: once in a commit it must never be
         // committed again, whatever happens afterwards.
         Carry handed = carried;
@@ -213,11 +214,6 @@ public final class ClosureWorker {
             .filter(run -> verdicts.get(runs.indexOf(run)) instanceof Verdict.Proceed)
             .toList();
     going.forEach(run -> run.record = ((Verdict.Proceed) verdicts.get(runs.indexOf(run))).record());
-    if (!going.isEmpty()) {
-      // The first step is planned before the verification commits: its steps are needed now.
-      var rows = closures.stepsOf(going.stream().map(r -> r.closure.id()).toList());
-      going.forEach(run -> run.steps(rows.get(run.closure.id())));
-    }
     // The runs of the carried group are not in this batch: it only rides with the first commit.
     Carry carry =
         carried.then(

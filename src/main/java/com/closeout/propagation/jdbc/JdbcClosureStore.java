@@ -28,7 +28,6 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -229,18 +228,17 @@ public final class JdbcClosureStore implements ClosureStore {
   }
 
   @Override
-  public List<Closure> claimDue(Instant now, String owner, Instant leaseUntil, int limit) {
+  public List<Claimed> claimDueWithSteps(Instant now, String owner, Instant leaseUntil, int limit) {
     Objects.requireNonNull(owner, "owner");
     // Alone (the worker's claims), the statement commits by itself: one round trip, not three.
-    Function<Supplier<List<Closure>>, List<Closure>> atomically =
+    Function<Supplier<List<Claimed>>, List<Claimed>> atomically =
         TransactionSynchronizationManager.isActualTransactionActive()
             ? claim -> nested.execute(status -> claim.get())
             : Supplier::get;
     try {
       return atomically.apply(
           () ->
-              jdbc
-                  .sql(
+              jdbc.sql(
                       """
                       WITH due AS (
                           SELECT c.id, c.escalation_id, c.next_attempt_at
@@ -262,12 +260,20 @@ public final class JdbcClosureStore implements ClosureStore {
                            ORDER BY next_attempt_at, id
                            LIMIT :limit
                              FOR UPDATE SKIP LOCKED
+                      ), claimed AS (
+                          UPDATE closures
+                             SET status = 'RUNNING', lease_owner = :owner,
+                                 lease_until = :leaseUntil, revision = revision + 1,
+                                 updated_at = :updatedAt
+                           WHERE id IN (SELECT id FROM picked) AND status = 'PENDING'
+                          RETURNING *
                       )
-                      UPDATE closures
-                         SET status = 'RUNNING', lease_owner = :owner, lease_until = :leaseUntil,
-                             revision = revision + 1, updated_at = :updatedAt
-                       WHERE id IN (SELECT id FROM picked) AND status = 'PENDING'
-                      RETURNING *
+                      SELECT c.*, s.step AS step_step, s.status AS step_status,
+                             s.revision AS step_revision,
+                             s.idempotency_key AS step_idempotency_key, s.prior AS step_prior,
+                             s.written AS step_written, s.finished_at AS step_finished_at
+                        FROM claimed c LEFT JOIN closure_steps s ON s.closure_id = c.id
+                       ORDER BY c.next_attempt_at, c.id, s.step_order
                       """)
                   .param("now", timestamp(now))
                   .param("owner", owner)
@@ -275,13 +281,7 @@ public final class JdbcClosureStore implements ClosureStore {
                   .param("updatedAt", timestamp(clock.instant()))
                   .param("limit", limit)
                   .param("window", CLAIM_WINDOW_FACTOR * limit)
-                  .query(JdbcClosureStore::closure)
-                  .list()
-                  .stream()
-                  .sorted(
-                      java.util.Comparator.comparing(Closure::nextAttemptAt)
-                          .thenComparingLong(Closure::id))
-                  .toList());
+                  .query(JdbcClosureStore::claimedWithSteps));
     } catch (DataIntegrityViolationException e) {
       if (StoreColumns.isUniqueViolation(e)) {
         // Another instance leased a closure of one of these escalations at the same moment.
@@ -488,26 +488,6 @@ public final class JdbcClosureStore implements ClosureStore {
         .param("id", closureId)
         .query(JdbcClosureStore::step)
         .list();
-  }
-
-  @Override
-  public Map<Long, List<StepProgress>> stepsOf(Collection<Long> closureIds) {
-    Map<Long, List<StepProgress>> byClosure = new LinkedHashMap<>();
-    closureIds.forEach(id -> byClosure.put(id, new ArrayList<>()));
-    if (closureIds.isEmpty()) {
-      return byClosure;
-    }
-    jdbc.sql(
-            """
-            SELECT * FROM closure_steps
-             WHERE closure_id = ANY(:ids)
-             ORDER BY closure_id, step_order
-            """)
-        .param("ids", closureIds.toArray(Long[]::new))
-        .query(JdbcClosureStore::step)
-        .list()
-        .forEach(step -> byClosure.get(step.closureId()).add(step));
-    return byClosure;
   }
 
   @Override
@@ -800,14 +780,49 @@ public final class JdbcClosureStore implements ClosureStore {
   }
 
   private static StepProgress step(ResultSet rs, int rowNum) throws SQLException {
+    return step(rs, rs.getLong("closure_id"), "");
+  }
+
+  /** A step row's columns, each named {@code prefix + column}. */
+  private static StepProgress step(ResultSet rs, long closureId, String prefix)
+      throws SQLException {
     return new StepProgress(
-        rs.getLong("closure_id"),
-        Step.valueOf(rs.getString("step")),
-        StepStatus.valueOf(rs.getString("status")),
-        rs.getLong("revision"),
-        new IdempotencyKey(rs.getString("idempotency_key")),
-        jsonList(rs, "prior", SNAPSHOTS),
-        jsonList(rs, "written", SNAPSHOTS),
-        instant(rs, "finished_at"));
+        closureId,
+        Step.valueOf(rs.getString(prefix + "step")),
+        StepStatus.valueOf(rs.getString(prefix + "status")),
+        rs.getLong(prefix + "revision"),
+        new IdempotencyKey(rs.getString(prefix + "idempotency_key")),
+        jsonList(rs, prefix + "prior", SNAPSHOTS),
+        jsonList(rs, prefix + "written", SNAPSHOTS),
+        instant(rs, prefix + "finished_at"));
+  }
+
+  /**
+   * The claim's rows: a closure's columns on each of its step rows, in claim order then step order;
+   * each closure mapped once.
+   */
+  private static List<Claimed> claimedWithSteps(ResultSet rs) throws SQLException {
+    List<Claimed> claimed = new ArrayList<>();
+    Closure current = null;
+    List<StepProgress> steps = new ArrayList<>();
+    int row = 0;
+    while (rs.next()) {
+      long id = rs.getLong("id");
+      if (current == null || current.id() != id) {
+        if (current != null) {
+          claimed.add(new Claimed(current, steps));
+        }
+        current = closure(rs, row);
+        steps = new ArrayList<>();
+      }
+      if (rs.getString("step_step") != null) {
+        steps.add(step(rs, id, "step_"));
+      }
+      row++;
+    }
+    if (current != null) {
+      claimed.add(new Claimed(current, steps));
+    }
+    return claimed;
   }
 }

@@ -2,6 +2,7 @@ package com.closeout.propagation.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import com.closeout.domain.ArchiveRef;
 import com.closeout.domain.ClosureKey;
@@ -480,6 +481,32 @@ class JdbcClosureStoreIntegrationTests {
               assertThat(c.leaseOwner()).isEqualTo("w1");
               assertThat(c.revision()).isEqualTo(2);
             });
+  }
+
+  @Test
+  void aClaimWithStepsReadsEachClaimedClosuresStepRowsInStepOrderInTheSameStatement() {
+    Closure a = start("ESC-A", 1, T0.minusSeconds(30));
+    Closure b = start("ESC-B", 1, T0.minusSeconds(10));
+    StepProgress tracker = closures.step(b.id(), Step.TRACKER_SYNC).orElseThrow();
+    closures.recordPrior(tracker, List.of(snapshot("REVIEW_COMPLETE", 1, List.of(), 5)));
+    closures.finishStep(
+        closures.step(b.id(), Step.TRACKER_SYNC).orElseThrow(),
+        StepStatus.DONE,
+        List.of(snapshot("CLOSED", 1, List.of(), 6)),
+        T0);
+
+    List<ClosureStore.Claimed> claimed =
+        closures.claimDueWithSteps(T0, "w1", T0.plusSeconds(120), 10);
+
+    assertThat(claimed)
+        .extracting(c -> c.closure().id(), c -> c.closure().status())
+        .containsExactly(
+            tuple(a.id(), ClosureStatus.RUNNING), tuple(b.id(), ClosureStatus.RUNNING));
+    assertThat(claimed.get(0).steps()).isEqualTo(closures.steps(a.id()));
+    assertThat(claimed.get(1).steps()).isEqualTo(closures.steps(b.id()));
+    assertThat(claimed.get(1).steps().get(0).status()).isEqualTo(StepStatus.DONE);
+    assertThat(claimed.get(1).steps().get(0).prior()).hasSize(1);
+    assertThat(closures.claimDueWithSteps(T0, "w2", T0.plusSeconds(120), 10)).isEmpty();
   }
 
   @Test
