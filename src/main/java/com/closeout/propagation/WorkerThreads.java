@@ -124,6 +124,12 @@ public final class WorkerThreads {
   public void wake() {
     if (working.get() > 0 && nanoTime.getAsLong() - latestPollBegan.get() < GATHER.toNanos()) {
       wakePending.set(true);
+      // The working thread may have finished between the look and the mark, found nothing pending
+      // and gone to sleep: with none working, the mark alone would wait out a poll interval. Taken
+      // back first, so a thread that did see it does not poll twice for one announcement.
+      if (working.get() == 0 && wakePending.getAndSet(false)) {
+        wakeAnother();
+      }
     } else {
       wakeAnother();
     }

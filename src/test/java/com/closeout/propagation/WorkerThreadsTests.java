@@ -15,6 +15,8 @@ import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.mockito.ArgumentCaptor;
@@ -202,6 +204,40 @@ class WorkerThreadsTests {
   }
 
   @Test
+  void anAnnouncementWhoseWorkingThreadFinishesMeanwhileStillWakesIt() throws Exception {
+    CountDownLatch inFirstPoll = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    AtomicInteger polls = new AtomicInteger();
+    when(engine.runDue(any()))
+        .thenAnswer(
+            call -> {
+              if (polls.incrementAndGet() == 1) {
+                inFirstPoll.countDown();
+                release.await(5, TimeUnit.SECONDS);
+              }
+              return 0;
+            });
+    Thread announcer = Thread.currentThread();
+    // The announcement has seen the thread working (within the gather window) when the thread
+    // finishes its poll, finds nothing pending and goes to sleep: only then is it marked pending.
+    LongSupplier clock =
+        () -> {
+          if (Thread.currentThread() == announcer) {
+            release.countDown();
+            await().atMost(Duration.ofSeconds(5)).until(() -> sleeps("test-worker-1"));
+          }
+          return 0L;
+        };
+    threads = new WorkerThreads(engine, 1, AN_HOUR, "test-worker", failures::add, clock);
+    threads.start();
+    assertThat(inFirstPoll.await(5, TimeUnit.SECONDS)).isTrue();
+
+    threads.wake();
+
+    reachesAndStays(polls, 2);
+  }
+
+  @Test
   void anAnnouncementOnceAThreadHasWorkedLongerThanTheGatherWindowWakesAnother() throws Exception {
     AtomicLong nanos = new AtomicLong();
     HeldPoll held = holdTheThirdPoll();
@@ -276,6 +312,24 @@ class WorkerThreadsTests {
               return 0;
             });
     return held;
+  }
+
+  /** The named thread is parked between two polls (not in a poll). */
+  private static boolean sleeps(String threadName) {
+    return Thread.getAllStackTraces().entrySet().stream()
+        .filter(thread -> thread.getKey().getName().equals(threadName))
+        .anyMatch(thread -> parksIn(thread.getValue(), WorkerThreads.class));
+  }
+
+  private static boolean parksIn(StackTraceElement[] stack, Class<?> caller) {
+    for (int i = 0; i + 1 < stack.length; i++) {
+      if (stack[i].getClassName().equals(LockSupport.class.getName())
+          && stack[i].getMethodName().equals("parkNanos")
+          && stack[i + 1].getClassName().equals(caller.getName())) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The polls reach {@code count} and no thread polls again for a while after. */
