@@ -36,6 +36,7 @@ public final class CountingDataSource implements DataSource {
   /** Statement kinds by text; bounded, as the texts a run uses are. */
   private static final Map<String, String> KINDS = new ConcurrentHashMap<>();
 
+  /** Whether a statement text ends its transaction; bounded as {@link #KINDS} is. */
   private static final Map<String, Boolean> ENDING = new ConcurrentHashMap<>();
 
   /** An execution whose last statement is {@code COMMIT}: the transaction ends inside it. */

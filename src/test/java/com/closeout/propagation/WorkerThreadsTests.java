@@ -57,27 +57,16 @@ class WorkerThreadsTests {
 
   @Test
   void aSignalThatArrivesWhileAPollFinishesIsNotSleptThrough() throws Exception {
-    CountDownLatch inFirstPoll = new CountDownLatch(1);
-    CountDownLatch signalled = new CountDownLatch(1);
-    AtomicInteger polls = new AtomicInteger();
-    when(engine.runDue(any()))
-        .thenAnswer(
-            call -> {
-              if (polls.incrementAndGet() == 1) {
-                inFirstPoll.countDown();
-                // The poll has found nothing due and is about to return when the signal comes.
-                signalled.await(5, TimeUnit.SECONDS);
-              }
-              return 0;
-            });
+    // The first poll has found nothing due and is about to return when the signal comes.
+    HeldPoll held = holdThePoll(1);
     threads = new WorkerThreads(engine, 1, AN_HOUR, "test-worker", failures::add);
 
     threads.start();
-    assertThat(inFirstPoll.await(5, TimeUnit.SECONDS)).isTrue();
+    assertThat(held.reached().await(5, TimeUnit.SECONDS)).isTrue();
     threads.wake();
-    signalled.countDown();
+    held.release().countDown();
 
-    await().atMost(Duration.ofSeconds(5)).until(() -> polls.get() >= 2);
+    await().atMost(Duration.ofSeconds(5)).until(() -> held.polls().get() >= 2);
   }
 
   @Test
@@ -205,36 +194,25 @@ class WorkerThreadsTests {
 
   @Test
   void anAnnouncementWhoseWorkingThreadFinishesMeanwhileStillWakesIt() throws Exception {
-    CountDownLatch inFirstPoll = new CountDownLatch(1);
-    CountDownLatch release = new CountDownLatch(1);
-    AtomicInteger polls = new AtomicInteger();
-    when(engine.runDue(any()))
-        .thenAnswer(
-            call -> {
-              if (polls.incrementAndGet() == 1) {
-                inFirstPoll.countDown();
-                release.await(5, TimeUnit.SECONDS);
-              }
-              return 0;
-            });
+    HeldPoll held = holdThePoll(1);
     Thread announcer = Thread.currentThread();
     // The announcement has seen the thread working (within the gather window) when the thread
     // finishes its poll, finds nothing pending and goes to sleep: only then is it marked pending.
     LongSupplier clock =
         () -> {
           if (Thread.currentThread() == announcer) {
-            release.countDown();
+            held.release().countDown();
             await().atMost(Duration.ofSeconds(5)).until(() -> sleeps("test-worker-1"));
           }
           return 0L;
         };
     threads = new WorkerThreads(engine, 1, AN_HOUR, "test-worker", failures::add, clock);
     threads.start();
-    assertThat(inFirstPoll.await(5, TimeUnit.SECONDS)).isTrue();
+    assertThat(held.reached().await(5, TimeUnit.SECONDS)).isTrue();
 
     threads.wake();
 
-    reachesAndStays(polls, 2);
+    reachesAndStays(held.polls(), 2);
   }
 
   @Test
@@ -297,15 +275,19 @@ class WorkerThreadsTests {
     reachesAndStays(polls, 1);
   }
 
-  /** Polls counted; the third waits inside the engine until released. */
+  /** Polls counted; one of them waits inside the engine until released. */
   private record HeldPoll(AtomicInteger polls, CountDownLatch reached, CountDownLatch release) {}
 
   private HeldPoll holdTheThirdPoll() {
+    return holdThePoll(3);
+  }
+
+  private HeldPoll holdThePoll(int which) {
     HeldPoll held = new HeldPoll(new AtomicInteger(), new CountDownLatch(1), new CountDownLatch(1));
     when(engine.runDue(any()))
         .thenAnswer(
             call -> {
-              if (held.polls().incrementAndGet() == 3) {
+              if (held.polls().incrementAndGet() == which) {
                 held.reached().countDown();
                 held.release().await(5, TimeUnit.SECONDS);
               }
