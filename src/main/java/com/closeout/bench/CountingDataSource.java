@@ -11,6 +11,7 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
 import java.sql.Statement;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
@@ -33,8 +34,17 @@ import javax.sql.DataSource;
  * <p>Plain JDBC and JDK proxies, so the Flowable peer can count the same way without Spring.
  */
 public final class CountingDataSource implements DataSource {
-  /** Statement kinds by text; bounded, as the texts a run uses are. */
-  private static final Map<String, String> KINDS = new ConcurrentHashMap<>();
+  /**
+   * The kinds of the statements of an execution text, in order ({@code COMMIT} not counted);
+   * bounded, as the texts a run uses are.
+   */
+  private static final Map<String, List<String>> KINDS = new ConcurrentHashMap<>();
+
+  /** Where one statement of an execution ends and the next begins. */
+  private static final Pattern STATEMENT_END = Pattern.compile(";\\s*");
+
+  /** A statement that only ends the transaction; counted as a commit, not as a statement. */
+  private static final Pattern COMMIT = Pattern.compile("\\s*COMMIT\\s*", Pattern.CASE_INSENSITIVE);
 
   /** Whether a statement text ends its transaction; bounded as {@link #KINDS} is. */
   private static final Map<String, Boolean> ENDING = new ConcurrentHashMap<>();
@@ -108,9 +118,27 @@ public final class CountingDataSource implements DataSource {
 
   /** {@code INSERT table}, {@code UPDATE table}, {@code DELETE table}, SELECT or OTHER. */
   static String kindOf(String sql) {
+    return parseKind(sql);
+  }
+
+  /**
+   * The kinds of an execution's statements: one for a plain statement; one per statement of a held
+   * group sent with its commit (decision 0012, 0013: {@code w1; w2; COMMIT}), whose {@code COMMIT}
+   * is a commit, not a statement. Statement texts here hold no semicolon of their own (a held write
+   * cannot), so a semicolon ends a statement.
+   */
+  static List<String> kindsOf(String sql) {
     // The same few statement texts over and over: parse each once, the measuring should cost
     // Closeout as little as it can.
-    return KINDS.computeIfAbsent(sql, CountingDataSource::parseKind);
+    return KINDS.computeIfAbsent(
+        sql,
+        text ->
+            STATEMENT_END
+                .splitAsStream(text)
+                .filter(statement -> !statement.isBlank())
+                .filter(statement -> !COMMIT.matcher(statement).matches())
+                .map(CountingDataSource::parseKind)
+                .toList());
   }
 
   static boolean endsWithCommit(String sql) {
@@ -148,11 +176,15 @@ public final class CountingDataSource implements DataSource {
   }
 
   private void executed(
-      ConnectionHandler connection, String kind, long rows, boolean endsTransaction) {
-    statements.add(rows);
+      ConnectionHandler connection, List<String> kinds, long rows, boolean endsTransaction) {
+    // One round trip, whatever it carries; an execution of a COMMIT alone is one too.
     roundTrips.increment();
-    byKind.computeIfAbsent(kind, k -> new LongAdder()).add(rows);
-    boolean writes = !kind.equals("SELECT") && !kind.equals("OTHER");
+    boolean writes = false;
+    for (String kind : kinds) {
+      statements.add(rows);
+      byKind.computeIfAbsent(kind, k -> new LongAdder()).add(rows);
+      writes |= !kind.equals("SELECT") && !kind.equals("OTHER");
+    }
     if (connection.autoCommit) {
       commits.increment();
       if (writes) {
@@ -242,14 +274,14 @@ public final class CountingDataSource implements DataSource {
   private final class StatementHandler implements InvocationHandler {
     private final ConnectionHandler connection;
     private final Statement target;
-    private final String preparedKind;
+    private final List<String> preparedKinds;
     private final boolean preparedEndsTransaction;
     private final Map<String, Long> batch = new TreeMap<>();
 
     StatementHandler(ConnectionHandler connection, Statement target, String sql) {
       this.connection = connection;
       this.target = target;
-      this.preparedKind = sql == null ? null : kindOf(sql);
+      this.preparedKinds = sql == null ? null : kindsOf(sql);
       this.preparedEndsTransaction = sql != null && endsWithCommit(sql);
     }
 
@@ -262,14 +294,17 @@ public final class CountingDataSource implements DataSource {
         case "execute", "executeQuery", "executeUpdate", "executeLargeUpdate" ->
             executed(
                 connection,
-                withSql ? kindOf((String) args[0]) : preparedKind,
+                withSql ? kindsOf((String) args[0]) : preparedKinds,
                 1,
                 withSql ? endsWithCommit((String) args[0]) : preparedEndsTransaction);
-        case "addBatch" ->
-            batch.merge(withSql ? kindOf((String) args[0]) : preparedKind, 1L, Long::sum);
+        case "addBatch" -> {
+          for (String kind : withSql ? kindsOf((String) args[0]) : preparedKinds) {
+            batch.merge(kind, 1L, Long::sum);
+          }
+        }
         case "clearBatch" -> batch.clear();
         case "executeBatch", "executeLargeBatch" -> {
-          batch.forEach((kind, rows) -> executed(connection, kind, rows, false));
+          batch.forEach((kind, rows) -> executed(connection, List.of(kind), rows, false));
           // One round trip for the whole batch: the rows counted above each took one.
           long kinds = batch.size();
           if (kinds > 1) {

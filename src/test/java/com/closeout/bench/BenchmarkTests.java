@@ -120,6 +120,13 @@ class BenchmarkTests {
     assertThat(CountingDataSource.kindOf("\n  DELETE FROM inbox WHERE event_id = ?"))
         .isEqualTo("DELETE inbox");
     assertThat(CountingDataSource.kindOf("SET search_path TO x")).isEqualTo("OTHER");
+    // A group's held writes sent with its commit: each statement counts, the COMMIT does not.
+    assertThat(
+            CountingDataSource.kindsOf(
+                "WITH changed AS (UPDATE closure_steps s SET status = ? RETURNING 1)"
+                    + " SELECT closeout_expect_rows(?, (SELECT count(*) FROM changed), ?);\n"
+                    + "INSERT INTO audit_pending (append_id) VALUES (?);\nCOMMIT"))
+        .containsExactly("UPDATE closure_steps", "INSERT audit_pending");
   }
 
   @Test

@@ -40,6 +40,9 @@ import org.springframework.transaction.support.TransactionTemplate;
  * TRUNCATE and (but by the chainer) DELETE of pending ones.
  */
 public final class JdbcAuditTrail implements AuditTrail {
+  /** The writes this trail holds for the commit (its appends). */
+  private static final String HOLDER = "audit";
+
   /**
    * The records as one row, one array per column, in one statement whatever their count (so planned
    * once per connection). Entry ids are drawn in the records' order.
@@ -150,7 +153,7 @@ public final class JdbcAuditTrail implements AuditTrail {
       return List.of();
     }
     // Entry ids follow the order of the calls: what this transaction held goes first.
-    WritesWithCommit.sendHeld(dataSource);
+    WritesWithCommit.sendHeld(dataSource, HOLDER);
     Long[] ids =
         jdbc.sql(INSERT_PENDING)
             .params(appendParams(records))
@@ -175,7 +178,7 @@ public final class JdbcAuditTrail implements AuditTrail {
       return;
     }
     WritesWithCommit.hold(
-        dataSource, new WritesWithCommit.Write(APPEND_PENDING, appendParams(records)));
+        dataSource, new WritesWithCommit.Write(HOLDER, APPEND_PENDING, appendParams(records)));
   }
 
   private Map<String, Object> appendParams(List<AuditRecord> records) {
@@ -333,7 +336,7 @@ public final class JdbcAuditTrail implements AuditTrail {
 
   @Override
   public long pending() {
-    WritesWithCommit.sendHeld(dataSource);
+    WritesWithCommit.sendHeld(dataSource, HOLDER);
     return jdbc.sql("SELECT coalesce(sum(cardinality(entry_ids)), 0) FROM audit_pending")
         .query(Long.class)
         .single();
@@ -341,7 +344,7 @@ public final class JdbcAuditTrail implements AuditTrail {
 
   @Override
   public List<AuditEntry> entries(long fromSequence, int limit) {
-    WritesWithCommit.sendHeld(dataSource);
+    WritesWithCommit.sendHeld(dataSource, HOLDER);
     return jdbc.sql(
             """
             SELECT * FROM audit_entries
@@ -357,7 +360,7 @@ public final class JdbcAuditTrail implements AuditTrail {
 
   @Override
   public List<AuditEntry> forEscalation(String escalationId) {
-    WritesWithCommit.sendHeld(dataSource);
+    WritesWithCommit.sendHeld(dataSource, HOLDER);
     return jdbc.sql("SELECT * FROM audit_entries WHERE escalation_id = :id ORDER BY sequence")
         .param("id", escalationId)
         .query(JdbcAuditTrail::entry)
@@ -366,7 +369,7 @@ public final class JdbcAuditTrail implements AuditTrail {
 
   @Override
   public Map<ClosureKey, List<Long>> trails(Collection<ClosureKey> closures) {
-    WritesWithCommit.sendHeld(dataSource);
+    WritesWithCommit.sendHeld(dataSource, HOLDER);
     Map<ClosureKey, List<Long>> trails = new LinkedHashMap<>();
     closures.forEach(key -> trails.put(key, new ArrayList<>()));
     if (closures.isEmpty()) {
@@ -416,13 +419,13 @@ public final class JdbcAuditTrail implements AuditTrail {
 
   @Override
   public long count() {
-    WritesWithCommit.sendHeld(dataSource);
+    WritesWithCommit.sendHeld(dataSource, HOLDER);
     return jdbc.sql("SELECT count(*) FROM audit_entries").query(Long.class).single();
   }
 
   @Override
   public Optional<ChainBreak> verify() {
-    WritesWithCommit.sendHeld(dataSource);
+    WritesWithCommit.sendHeld(dataSource, HOLDER);
     return snapshot.execute(status -> verifyChain());
   }
 

@@ -28,6 +28,8 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,10 +38,10 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.IntFunction;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
 import org.springframework.dao.DataIntegrityViolationException;
-import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.TransactionDefinition;
@@ -62,12 +64,15 @@ public final class JdbcClosureStore implements ClosureStore {
    */
   private static final int CLAIM_WINDOW_FACTOR = 2;
 
+  /** The writes this store holds for the commit (closures and their steps). */
+  private static final String HOLDER = "closures";
+
   private static final TypeReference<List<ArchiveRef>> ARCHIVE_REFS = new TypeReference<>() {};
   private static final TypeReference<List<String>> STRINGS = new TypeReference<>() {};
   private static final TypeReference<List<TargetSnapshot>> SNAPSHOTS = new TypeReference<>() {};
 
+  private final DataSource dataSource;
   private final JdbcClient jdbc;
-  private final JdbcTemplate batch;
   private final TransactionTemplate required;
   private final TransactionTemplate nested;
   private final Clock clock;
@@ -77,8 +82,8 @@ public final class JdbcClosureStore implements ClosureStore {
    */
   public JdbcClosureStore(
       DataSource dataSource, PlatformTransactionManager transactionManager, Clock clock) {
+    this.dataSource = dataSource;
     this.jdbc = JdbcClient.create(dataSource);
-    this.batch = new JdbcTemplate(dataSource);
     this.required = new TransactionTemplate(transactionManager);
     this.nested = new TransactionTemplate(transactionManager);
     // A savepoint inside a caller's transaction, a transaction of its own otherwise: a refused
@@ -169,7 +174,7 @@ public final class JdbcClosureStore implements ClosureStore {
           params.put("keys", stepKeys.toArray(String[]::new));
           long[] stepsInserted = {0};
           List<Closure> rows =
-              jdbc.sql(sql.toString())
+              sql(sql.toString())
                   .params(params)
                   .query(
                       (rs, n) -> {
@@ -195,7 +200,7 @@ public final class JdbcClosureStore implements ClosureStore {
 
   @Override
   public Optional<Closure> find(long closureId) {
-    return jdbc.sql("SELECT * FROM closures WHERE id = :id")
+    return sql("SELECT * FROM closures WHERE id = :id")
         .param("id", closureId)
         .query(JdbcClosureStore::closure)
         .optional();
@@ -203,8 +208,7 @@ public final class JdbcClosureStore implements ClosureStore {
 
   @Override
   public Optional<Closure> find(ClosureKey key) {
-    return jdbc.sql(
-            """
+    return sql("""
             SELECT * FROM closures
              WHERE escalation_id = :escalationId AND disposition_version = :version
             """)
@@ -216,8 +220,7 @@ public final class JdbcClosureStore implements ClosureStore {
 
   @Override
   public List<Closure> forEscalation(EscalationId escalationId) {
-    return jdbc.sql(
-            """
+    return sql("""
             SELECT * FROM closures
              WHERE escalation_id = :escalationId
              ORDER BY disposition_version
@@ -238,8 +241,7 @@ public final class JdbcClosureStore implements ClosureStore {
     try {
       return atomically.apply(
           () ->
-              jdbc.sql(
-                      """
+              sql("""
                       WITH due AS (
                           SELECT c.id, c.escalation_id, c.next_attempt_at
                             FROM closures c
@@ -293,7 +295,7 @@ public final class JdbcClosureStore implements ClosureStore {
 
   @Override
   public Optional<Instant> nextDueAt() {
-    return jdbc.sql("SELECT min(next_attempt_at) AS due FROM closures WHERE status = 'PENDING'")
+    return sql("SELECT min(next_attempt_at) AS due FROM closures WHERE status = 'PENDING'")
         .query((rs, n) -> Optional.ofNullable(instant(rs, "due")))
         .single();
   }
@@ -310,8 +312,7 @@ public final class JdbcClosureStore implements ClosureStore {
     try {
       return nested.execute(
           status ->
-              jdbc.sql(
-                      """
+              sql("""
                       UPDATE closures
                          SET status = :to, lease_owner = :owner, lease_until = :leaseUntil,
                              revision = revision + 1, updated_at = :now
@@ -342,46 +343,105 @@ public final class JdbcClosureStore implements ClosureStore {
     if (targets.isEmpty()) {
       return;
     }
-    Instant at = change.at() == null ? clock.instant() : change.at();
-    int[] counts =
-        batch
-            .batchUpdate(
-                """
-                UPDATE closures
-                   SET status = ?,
-                       attempts = COALESCE(?, attempts),
-                       source_behind_reads = COALESCE(?, source_behind_reads),
-                       next_attempt_at = COALESCE(?, next_attempt_at),
-                       last_error = COALESCE(?, last_error),
-                       lease_owner = CASE WHEN ? THEN NULL ELSE lease_owner END,
-                       lease_until = CASE WHEN ? THEN NULL ELSE lease_until END,
-                       revision = revision + 1,
-                       updated_at = ?
-                 WHERE id = ? AND status = ? AND revision = ?
-                """,
-                targets,
-                targets.size(),
-                (statement, closure) -> {
-                  ClosureStatus from = closure.status();
-                  ClosureStatus to = target(from, change);
-                  boolean clearLease = clearsLease(change, to);
-                  statement.setString(1, to.name());
-                  statement.setObject(2, change.attempts(), java.sql.Types.INTEGER);
-                  statement.setObject(3, change.sourceBehindReads(), java.sql.Types.INTEGER);
-                  statement.setObject(4, timestamp(change.nextAttemptAt()));
-                  statement.setString(5, change.lastError());
-                  statement.setBoolean(6, clearLease);
-                  statement.setBoolean(7, clearLease);
-                  statement.setObject(8, timestamp(at));
-                  statement.setLong(9, closure.id());
-                  statement.setString(10, from.name());
-                  statement.setLong(11, closure.revision());
-                })[0];
-    for (int i = 0; i < counts.length; i++) {
-      if (counts[i] != 1) {
-        throw movedMeanwhile(targets.get(i));
+    Set<Long> given = new HashSet<>();
+    for (Closure closure : targets) {
+      if (!given.add(closure.id())) {
+        // One UPDATE ... FROM changes a row once: the second entry's guard would not count.
+        throw new IllegalArgumentException("closure " + closure.id() + " given twice");
       }
     }
+    int n = targets.size();
+    Map<String, Object> params = new HashMap<>();
+    params.put("at", timestamp(change.at() == null ? clock.instant() : change.at()));
+    params.put("ids", targets.stream().map(Closure::id).toArray(Long[]::new));
+    params.put("froms", targets.stream().map(c -> c.status().name()).toArray(String[]::new));
+    params.put("revisions", targets.stream().map(Closure::revision).toArray(Long[]::new));
+    params.put(
+        "tos", targets.stream().map(c -> target(c.status(), change).name()).toArray(String[]::new));
+    params.put(
+        "clearLeases",
+        targets.stream()
+            .map(c -> clearsLease(change, target(c.status(), change)))
+            .toArray(Boolean[]::new));
+    // One change for all, spread over the rows: an array is never null, so no parameter's type
+    // has to be asked of the server.
+    params.put("attempts", repeated(change.attempts(), n, Integer[]::new));
+    params.put("behind", repeated(change.sourceBehindReads(), n, Integer[]::new));
+    params.put(
+        "nextAts",
+        repeated(
+            change.nextAttemptAt() == null
+                ? null
+                : StoreColumns.stored(change.nextAttemptAt()).toString(),
+            n,
+            String[]::new));
+    params.put("lastErrors", repeated(change.lastError(), n, String[]::new));
+    guarded(
+        """
+        WITH changed AS (
+        UPDATE closures c
+           SET status = u.to_status,
+               attempts = COALESCE(u.attempts, c.attempts),
+               source_behind_reads = COALESCE(u.behind, c.source_behind_reads),
+               next_attempt_at = COALESCE(u.next_at, c.next_attempt_at),
+               last_error = COALESCE(u.last_error, c.last_error),
+               lease_owner = CASE WHEN u.clear_lease THEN NULL ELSE c.lease_owner END,
+               lease_until = CASE WHEN u.clear_lease THEN NULL ELSE c.lease_until END,
+               revision = c.revision + 1,
+               updated_at = :at
+          FROM unnest(CAST(:ids AS bigint[]), CAST(:froms AS text[]),
+                      CAST(:revisions AS bigint[]), CAST(:tos AS text[]),
+                      CAST(:clearLeases AS boolean[]), CAST(:attempts AS integer[]),
+                      CAST(:behind AS integer[]), CAST(:nextAts AS timestamptz[]),
+                      CAST(:lastErrors AS text[]))
+               AS u(id, from_status, revision, to_status, clear_lease, attempts, behind,
+                    next_at, last_error)
+         WHERE c.id = u.id AND c.status = u.from_status AND c.revision = u.revision
+        RETURNING 1)
+        SELECT closeout_expect_rows(:expected, (SELECT count(*) FROM changed), :what)
+        """,
+        params,
+        n,
+        "changing closures " + listed(targets.stream().map(Closure::id).toList()));
+  }
+
+  private static <T> T[] repeated(T value, int n, IntFunction<T[]> array) {
+    T[] values = array.apply(n);
+    Arrays.fill(values, value);
+    return values;
+  }
+
+  /**
+   * A guarded group write whose guard travels in the statement ({@code closeout_expect_rows},
+   * migration V5): in a transaction it is held and sent with the commit (decision 0013), so a row
+   * that moved meanwhile fails the commit with {@link ConcurrentClosureChangeException} and nothing
+   * of the transaction is kept; outside one it runs at once and throws at once.
+   *
+   * @param sql a data-modifying CTE {@code changed} and the call that counts its rows against
+   *     {@code :expected}
+   */
+  private void guarded(String sql, Map<String, Object> params, int expected, String what) {
+    params.put("expected", expected);
+    params.put("what", what);
+    WritesWithCommit.hold(dataSource, new WritesWithCommit.Write(HOLDER, sql, params));
+  }
+
+  /** Ids for a message: the first few, and how many more. */
+  private static String listed(List<Long> ids) {
+    List<Long> distinct = ids.stream().distinct().toList();
+    int shown = Math.min(distinct.size(), 10);
+    String head =
+        String.join(", ", distinct.subList(0, shown).stream().map(String::valueOf).toList());
+    return distinct.size() > shown ? head + " and " + (distinct.size() - shown) + " more" : head;
+  }
+
+  /**
+   * An immediate statement of this store. What the caller's transaction holds goes first, so every
+   * statement of the store runs in the order of the calls, held or not.
+   */
+  private JdbcClient.StatementSpec sql(String sql) {
+    WritesWithCommit.sendHeld(dataSource, HOLDER);
+    return jdbc.sql(sql);
   }
 
   /** The status a change leads to, checked against the state table. */
@@ -419,8 +479,7 @@ public final class JdbcClosureStore implements ClosureStore {
     ClosureStatus to = target(from, change);
     boolean clearLease = clearsLease(change, to);
     Instant at = change.at() == null ? clock.instant() : change.at();
-    return jdbc.sql(
-            """
+    return sql("""
             UPDATE closures
                SET status = :to,
                    attempts = COALESCE(:attempts, attempts),
@@ -451,8 +510,7 @@ public final class JdbcClosureStore implements ClosureStore {
 
   @Override
   public int releaseLeasesOf(String owner, Instant now) {
-    return jdbc.sql(
-            """
+    return sql("""
             UPDATE closures
                SET status = CASE WHEN status = 'RUNNING' THEN 'PENDING' ELSE status END,
                    next_attempt_at = CASE WHEN status = 'RUNNING' THEN :now
@@ -468,8 +526,7 @@ public final class JdbcClosureStore implements ClosureStore {
 
   @Override
   public int releaseExpiredLeases(Instant now) {
-    return jdbc.sql(
-            """
+    return sql("""
             UPDATE closures
                SET status = CASE WHEN status = 'RUNNING' THEN 'PENDING' ELSE status END,
                    next_attempt_at = CASE WHEN status = 'RUNNING' THEN :now
@@ -484,7 +541,7 @@ public final class JdbcClosureStore implements ClosureStore {
 
   @Override
   public List<StepProgress> steps(long closureId) {
-    return jdbc.sql("SELECT * FROM closure_steps WHERE closure_id = :id ORDER BY step_order")
+    return sql("SELECT * FROM closure_steps WHERE closure_id = :id ORDER BY step_order")
         .param("id", closureId)
         .query(JdbcClosureStore::step)
         .list();
@@ -492,7 +549,7 @@ public final class JdbcClosureStore implements ClosureStore {
 
   @Override
   public Optional<StepProgress> step(long closureId, Step step) {
-    return jdbc.sql("SELECT * FROM closure_steps WHERE closure_id = :id AND step = :step")
+    return sql("SELECT * FROM closure_steps WHERE closure_id = :id AND step = :step")
         .param("id", closureId)
         .param("step", step.name())
         .query(JdbcClosureStore::step)
@@ -502,8 +559,7 @@ public final class JdbcClosureStore implements ClosureStore {
   @Override
   public StepProgress recordPrior(StepProgress step, List<TargetSnapshot> prior) {
     Optional<StepProgress> recorded =
-        jdbc.sql(
-                """
+        sql("""
                 UPDATE closure_steps
                    SET prior = CAST(:prior AS jsonb), revision = revision + 1
                  WHERE closure_id = :closureId AND step = :step AND revision = :revision
@@ -522,8 +578,7 @@ public final class JdbcClosureStore implements ClosureStore {
     // The first record wins: after a crash the target may already hold what Closeout wrote, so
     // only the values read before the first write are the ones to revert to.
     Optional<Boolean> alreadyRecorded =
-        jdbc.sql(
-                """
+        sql("""
                 SELECT prior IS NOT NULL AS recorded FROM closure_steps
                  WHERE closure_id = :closureId AND step = :step
                 """)
@@ -542,8 +597,7 @@ public final class JdbcClosureStore implements ClosureStore {
   public StepProgress finishStep(
       StepProgress step, StepStatus to, List<TargetSnapshot> written, Instant at) {
     ClosureTransitions.check(step.status(), to);
-    return jdbc.sql(
-            """
+    return sql("""
             UPDATE closure_steps
                SET status = :to,
                    written = COALESCE(CAST(:written AS jsonb), written),
@@ -580,40 +634,44 @@ public final class JdbcClosureStore implements ClosureStore {
     if (priors.isEmpty()) {
       return List.of();
     }
-    List<StepProgress> steps = priors.stream().map(PriorRecord::step).toList();
-    // One statement for the group, each row guarded by its revision; RETURNING names the rows
-    // it changed (a row count alone could not say which).
-    Set<StepRef> changed =
-        changedSteps(
-            jdbc.sql(
-                    """
-                    UPDATE closure_steps s
-                       SET prior = u.prior, revision = s.revision + 1
-                      FROM unnest(CAST(:ids AS bigint[]), CAST(:steps AS text[]),
-                                  CAST(:revisions AS bigint[]), CAST(:priors AS jsonb[]))
-                           AS u(closure_id, step, revision, prior)
-                     WHERE s.closure_id = u.closure_id AND s.step = u.step
-                       AND s.revision = u.revision AND s.prior IS NULL
-                    RETURNING s.closure_id, s.step
-                    """)
-                .param("ids", ids(steps))
-                .param("steps", names(steps))
-                .param("revisions", revisions(steps))
-                .param(
-                    "priors",
-                    priors.stream().map(p -> json(List.copyOf(p.prior()))).toArray(String[]::new)),
-            steps);
-    List<StepProgress> recorded = new ArrayList<>(priors.size());
-    for (PriorRecord prior : priors) {
-      StepProgress step = prior.step();
-      if (changed.contains(StepRef.of(step))) {
-        recorded.add(step.withPrior(prior.prior()));
-      } else {
-        // Already recorded by an earlier attempt (first wins), or changed: the one-row path says.
-        recorded.add(recordPrior(step, prior.prior()));
-      }
+    // The first recording wins: a step read with its prior values recorded keeps them, and nothing
+    // is written for it. The others are written in one statement, each row guarded by its revision
+    // and by having none recorded; a row that moved since it was read fails the write.
+    List<PriorRecord> writing =
+        priors.stream().filter(prior -> prior.step().prior().isEmpty()).toList();
+    if (!writing.isEmpty()) {
+      List<StepProgress> steps = writing.stream().map(PriorRecord::step).toList();
+      refuseRepeated(steps);
+      Map<String, Object> params = new HashMap<>();
+      params.put("ids", ids(steps));
+      params.put("steps", names(steps));
+      params.put("revisions", revisions(steps));
+      params.put(
+          "priors", writing.stream().map(p -> json(List.copyOf(p.prior()))).toArray(String[]::new));
+      guarded(
+          """
+          WITH changed AS (
+          UPDATE closure_steps s
+             SET prior = u.prior, revision = s.revision + 1
+            FROM unnest(CAST(:ids AS bigint[]), CAST(:steps AS text[]),
+                        CAST(:revisions AS bigint[]), CAST(:priors AS jsonb[]))
+                 AS u(closure_id, step, revision, prior)
+           WHERE s.closure_id = u.closure_id AND s.step = u.step
+             AND s.revision = u.revision AND s.prior IS NULL
+          RETURNING 1)
+          SELECT closeout_expect_rows(:expected, (SELECT count(*) FROM changed), :what)
+          """,
+          params,
+          steps.size(),
+          "recording prior values of steps of closures " + listed(List.of(ids(steps))));
     }
-    return recorded;
+    return priors.stream()
+        .map(
+            prior ->
+                prior.step().prior().isEmpty()
+                    ? prior.step().withPrior(prior.prior())
+                    : prior.step())
+        .toList();
   }
 
   @Override
@@ -624,50 +682,42 @@ public final class JdbcClosureStore implements ClosureStore {
     finishes.forEach(f -> ClosureTransitions.check(f.step().status(), f.to()));
     Instant stored = StoreColumns.stored(at);
     List<StepProgress> steps = finishes.stream().map(StepFinish::step).toList();
-    Set<StepRef> changed =
-        changedSteps(
-            jdbc.sql(
-                    """
-                    UPDATE closure_steps s
-                       SET status = u.to_status,
-                           written = COALESCE(u.written, s.written),
-                           finished_at = :finishedAt,
-                           revision = s.revision + 1
-                      FROM unnest(CAST(:ids AS bigint[]), CAST(:steps AS text[]),
-                                  CAST(:froms AS text[]), CAST(:revisions AS bigint[]),
-                                  CAST(:tos AS text[]), CAST(:written AS jsonb[]))
-                           AS u(closure_id, step, from_status, revision, to_status, written)
-                     WHERE s.closure_id = u.closure_id AND s.step = u.step
-                       AND s.status = u.from_status AND s.revision = u.revision
-                    RETURNING s.closure_id, s.step
-                    """)
-                .param("finishedAt", timestamp(stored))
-                .param("ids", ids(steps))
-                .param("steps", names(steps))
-                .param("froms", steps.stream().map(st -> st.status().name()).toArray(String[]::new))
-                .param("revisions", revisions(steps))
-                .param("tos", finishes.stream().map(f -> f.to().name()).toArray(String[]::new))
-                .param(
-                    "written",
-                    finishes.stream()
-                        .map(f -> f.written() == null ? null : json(List.copyOf(f.written())))
-                        .toArray(String[]::new)),
-            steps);
+    refuseRepeated(steps);
+    Map<String, Object> params = new HashMap<>();
+    params.put("finishedAt", timestamp(stored));
+    params.put("ids", ids(steps));
+    params.put("steps", names(steps));
+    params.put("froms", steps.stream().map(st -> st.status().name()).toArray(String[]::new));
+    params.put("revisions", revisions(steps));
+    params.put("tos", finishes.stream().map(f -> f.to().name()).toArray(String[]::new));
+    params.put(
+        "written",
+        finishes.stream()
+            .map(f -> f.written() == null ? null : json(List.copyOf(f.written())))
+            .toArray(String[]::new));
+    guarded(
+        """
+        WITH changed AS (
+        UPDATE closure_steps s
+           SET status = u.to_status,
+               written = COALESCE(u.written, s.written),
+               finished_at = :finishedAt,
+               revision = s.revision + 1
+          FROM unnest(CAST(:ids AS bigint[]), CAST(:steps AS text[]),
+                      CAST(:froms AS text[]), CAST(:revisions AS bigint[]),
+                      CAST(:tos AS text[]), CAST(:written AS jsonb[]))
+               AS u(closure_id, step, from_status, revision, to_status, written)
+         WHERE s.closure_id = u.closure_id AND s.step = u.step
+           AND s.status = u.from_status AND s.revision = u.revision
+        RETURNING 1)
+        SELECT closeout_expect_rows(:expected, (SELECT count(*) FROM changed), :what)
+        """,
+        params,
+        steps.size(),
+        "finishing steps of closures " + listed(List.of(ids(steps))));
     List<StepProgress> finished = new ArrayList<>(finishes.size());
-    for (int i = 0; i < finishes.size(); i++) {
-      StepFinish finish = finishes.get(i);
+    for (StepFinish finish : finishes) {
       StepProgress step = finish.step();
-      if (!changed.contains(StepRef.of(step))) {
-        throw new ConcurrentClosureChangeException(
-            "step "
-                + step.step()
-                + " of closure "
-                + step.closureId()
-                + " is no longer "
-                + step.status()
-                + " at revision "
-                + step.revision());
-      }
       finished.add(
           new StepProgress(
               step.closureId(),
@@ -689,8 +739,7 @@ public final class JdbcClosureStore implements ClosureStore {
     }
     Set<StepRef> changed =
         changedSteps(
-            jdbc.sql(
-                    """
+            sql("""
                     UPDATE closure_steps s
                        SET prior = NULL, revision = s.revision + 1
                       FROM unnest(CAST(:ids AS bigint[]), CAST(:steps AS text[]),
@@ -728,11 +777,10 @@ public final class JdbcClosureStore implements ClosureStore {
   }
 
   /**
-   * Runs a set-based step update and returns the rows it changed. A row given twice would be
-   * changed once by {@code UPDATE ... FROM}: refused, so every row's guard counts.
+   * A row given twice would be changed once by {@code UPDATE ... FROM}: refused, so every row's
+   * guard counts.
    */
-  private static Set<StepRef> changedSteps(
-      JdbcClient.StatementSpec statement, List<StepProgress> steps) {
+  private static void refuseRepeated(List<StepProgress> steps) {
     Set<StepRef> given = new HashSet<>();
     for (StepProgress step : steps) {
       if (!given.add(StepRef.of(step))) {
@@ -740,6 +788,12 @@ public final class JdbcClosureStore implements ClosureStore {
             "step " + step.step() + " of closure " + step.closureId() + " given twice");
       }
     }
+  }
+
+  /** Runs a set-based step update and returns the rows it changed. */
+  private static Set<StepRef> changedSteps(
+      JdbcClient.StatementSpec statement, List<StepProgress> steps) {
+    refuseRepeated(steps);
     return new HashSet<>(
         statement
             .query((rs, n) -> new StepRef(rs.getLong("closure_id"), rs.getString("step")))

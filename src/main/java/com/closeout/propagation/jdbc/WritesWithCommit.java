@@ -1,9 +1,15 @@
 package com.closeout.propagation.jdbc;
 
+import com.closeout.propagation.ConcurrentClosureChangeException;
 import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import javax.sql.DataSource;
 import org.springframework.core.Ordered;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -17,33 +23,47 @@ import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
- * Writes whose outcome nobody reads before the commit (a group's audit append), held by the
+ * Writes whose outcome nobody reads before the commit (a group's audit append, decision 0012; its
+ * guarded step and closure writes, whose guards raise in the statement, decision 0013), held by the
  * transaction that made them and sent with its {@code COMMIT} as one execution: one round trip
- * instead of two (decision 0012). PostgreSQL runs the statements of one execution in order and
- * stops at the first that fails, so a failed write never commits; the driver then sees its
- * transaction ended, and the transaction manager's own commit finds nothing left to do.
+ * instead of one per write and one for the commit. PostgreSQL runs the statements of one execution
+ * in order and stops at the first that fails, so a failed write never commits; the driver then sees
+ * its transaction ended, and the transaction manager's own commit finds nothing left to do. A guard
+ * that raises {@link #MOVED_MEANWHILE} surfaces as {@link ConcurrentClosureChangeException}.
  *
  * <p>{@link SpringTransactionRunner} sends them with the commit of a transaction it began. Any
  * other transaction sends them, without the commit, just before it commits; a rolled-back one drops
  * them. The adapter that holds writes sends them first ({@link #sendHeld}) before it reads what
- * they write in the same transaction.
+ * they write in the same transaction, or writes what must follow them.
  */
 public final class WritesWithCommit {
+  /**
+   * The SQLSTATE a guarded write raises when a row it guards moved meanwhile ({@code
+   * closeout_expect_rows}, migration V5): {@link ConcurrentClosureChangeException}.
+   */
+  public static final String MOVED_MEANWHILE = "CO409";
+
   private static final String COMMIT = "COMMIT";
+
+  /** The few statement texts held, parsed once each. */
+  private static final Map<String, ParsedSql> PARSED = new ConcurrentHashMap<>();
 
   private WritesWithCommit() {}
 
   /**
    * A statement with named parameters, as {@code JdbcClient} takes it, and their values.
    *
+   * @param holder the adapter that holds it ({@link #sendHeld} sends one holder's writes)
    * @param sql one statement, no semicolon
    */
-  public record Write(String sql, Map<String, ?> params) {
+  public record Write(String holder, String sql, Map<String, ?> params) {
     public Write {
+      Objects.requireNonNull(holder, "holder");
       if (sql.contains(";")) {
         throw new IllegalArgumentException("a held write is one statement");
       }
-      params = Map.copyOf(params);
+      // A copy that keeps null values (a parameter may be SQL NULL).
+      params = Collections.unmodifiableMap(new HashMap<>(params));
     }
   }
 
@@ -64,14 +84,19 @@ public final class WritesWithCommit {
     held.writes.add(write);
   }
 
-  /** Sends what the current transaction on {@code dataSource} holds, now, without committing. */
-  public static void sendHeld(DataSource dataSource) {
+  /**
+   * Sends, now and without committing, the writes {@code holder} holds in the current transaction
+   * on {@code dataSource}: before the holder reads what they write, or writes what must come after
+   * them. Other holders' writes stay held: they touch other tables, so their order against these
+   * does not matter, and they still ride the commit.
+   */
+  public static void sendHeld(DataSource dataSource, String holder) {
     if (!inTransactionOn(dataSource)) {
       return;
     }
     Held held = heldFor(dataSource);
     if (held != null) {
-      held.send(false);
+      held.send(holder);
     }
   }
 
@@ -113,7 +138,8 @@ public final class WritesWithCommit {
     List<Object> values = new ArrayList<>();
     for (Write write : writes) {
       MapSqlParameterSource source = new MapSqlParameterSource(write.params());
-      ParsedSql parsed = NamedParameterUtils.parseSqlStatement(write.sql());
+      ParsedSql parsed =
+          PARSED.computeIfAbsent(write.sql(), NamedParameterUtils::parseSqlStatement);
       if (!sql.isEmpty()) {
         sql.append(";\n");
       }
@@ -129,13 +155,25 @@ public final class WritesWithCommit {
             (PreparedStatementCallback<Void>)
                 statement -> {
                   bind(statement, values);
-                  statement.execute();
+                  try {
+                    statement.execute();
+                  } catch (SQLException e) {
+                    if (MOVED_MEANWHILE.equals(e.getSQLState())) {
+                      throw new ConcurrentClosureChangeException(firstLine(e.getMessage()));
+                    }
+                    throw e;
+                  }
                   return null;
                 });
   }
 
-  private static void bind(PreparedStatement statement, List<Object> values)
-      throws java.sql.SQLException {
+  private static String firstLine(String message) {
+    int end = message.indexOf('\n');
+    String line = end < 0 ? message : message.substring(0, end);
+    return line.startsWith("ERROR: ") ? line.substring("ERROR: ".length()) : line;
+  }
+
+  private static void bind(PreparedStatement statement, List<Object> values) throws SQLException {
     for (int i = 0; i < values.size(); i++) {
       StatementCreatorUtils.setParameterValue(
           statement, i + 1, SqlTypeValue.TYPE_UNKNOWN, values.get(i));
@@ -160,6 +198,16 @@ public final class WritesWithCommit {
       writes.clear();
       execute(dataSource, sending, commit);
       return true;
+    }
+
+    /** Sends and forgets one holder's writes, in the order held. */
+    void send(String holder) {
+      List<Write> sending = writes.stream().filter(w -> w.holder().equals(holder)).toList();
+      if (sending.isEmpty()) {
+        return;
+      }
+      writes.removeIf(w -> w.holder().equals(holder));
+      execute(dataSource, sending, false);
     }
 
     @Override

@@ -133,12 +133,32 @@ class WritesWithCommitIntegrationTests {
     transactions.inTransaction(
         () -> {
           WritesWithCommit.hold(counted, write(1, "held"));
-          WritesWithCommit.sendHeld(counted);
+          WritesWithCommit.sendHeld(counted, "test");
           assertThat(ids()).containsExactly(1);
           insertNow(2, "after it");
         });
 
     assertThat(ids()).containsExactly(1, 2);
+  }
+
+  @Test
+  void aHolderAskingSendsOnlyItsOwnWritesAndTheOthersStillRideTheCommit() {
+    CountingDataSource.Counts before = counted.counts();
+
+    transactions.inTransaction(
+        () -> {
+          WritesWithCommit.hold(counted, write("other", 1, "rides the commit"));
+          WritesWithCommit.hold(counted, write("test", 2, "sent when asked"));
+          WritesWithCommit.hold(counted, write("other", 3, "rides the commit too"));
+          WritesWithCommit.sendHeld(counted, "test");
+          assertThat(ids()).containsExactly(2);
+        });
+
+    CountingDataSource.Counts spent = counted.counts().minus(before);
+    assertThat(ids()).containsExactly(1, 2, 3);
+    // The asked-for write, the read, then the other two with the COMMIT.
+    assertThat(spent.roundTrips()).isEqualTo(3);
+    assertThat(spent.commitRoundTrips()).isZero();
   }
 
   @Test
@@ -149,8 +169,14 @@ class WritesWithCommitIntegrationTests {
   }
 
   private static WritesWithCommit.Write write(int id, String what) {
+    return write("test", id, what);
+  }
+
+  private static WritesWithCommit.Write write(String holder, int id, String what) {
     return new WritesWithCommit.Write(
-        "INSERT INTO held_rows (id, what) VALUES (:id, :what)", Map.of("id", id, "what", what));
+        holder,
+        "INSERT INTO held_rows (id, what) VALUES (:id, :what)",
+        Map.of("id", id, "what", what));
   }
 
   private void insertNow(int id, String what) {
