@@ -13,7 +13,10 @@ import java.util.Optional;
 /**
  * Durable closures and their step progress. Every status write is guarded by (id, status, revision)
  * and its row count is checked: a write that lost a race throws {@link
- * ConcurrentClosureChangeException} instead of overwriting.
+ * ConcurrentClosureChangeException} instead of overwriting. The group writes ({@link #changeAll},
+ * {@link #recordPriors}, {@link #finishSteps}) may be held for the commit of the caller's
+ * transaction and sent with it (decision 0013): inside a transaction they throw from its commit,
+ * and nothing of the transaction commits; outside one they throw at once.
  */
 public interface ClosureStore {
 
@@ -77,9 +80,9 @@ public interface ClosureStore {
   Closure change(Closure closure, ClosureChange change);
 
   /**
-   * Applies one guarded change to many closures in one round trip (a group commit's last write); if
-   * any of them moved meanwhile, throws {@link ConcurrentClosureChangeException} and the caller's
-   * transaction must not commit.
+   * Applies one guarded change to many closures in one statement (a group commit's last write); if
+   * any of them moved meanwhile, none changes and {@link ConcurrentClosureChangeException} is
+   * thrown, from the commit when the caller's transaction held the write.
    */
   void changeAll(List<Closure> closures, ClosureChange change);
 
@@ -107,14 +110,17 @@ public interface ClosureStore {
   record StepFinish(StepProgress step, StepStatus to, List<TargetSnapshot> written) {}
 
   /**
-   * {@link #recordPrior} for many steps in one round trip; results in the same order. The first
-   * recording of a step still wins.
+   * {@link #recordPrior} for many steps in one statement; results in the same order. The first
+   * recording of a step still wins: a step read with prior values recorded keeps them and is
+   * returned as read. A step that moved since it was read fails the group as {@link #finishSteps}
+   * does.
    */
   List<StepProgress> recordPriors(List<PriorRecord> priors);
 
   /**
-   * {@link #finishStep} for many steps in one round trip; results in the same order. Throws {@link
-   * ConcurrentClosureChangeException}, changing nothing that commits, if any step moved.
+   * {@link #finishStep} for many steps in one statement; results in the same order. Throws {@link
+   * ConcurrentClosureChangeException}, changing nothing that commits, if any step moved: at once,
+   * or from the commit of the caller's transaction when it held the write.
    */
   List<StepProgress> finishSteps(List<StepFinish> finishes, Instant at);
 

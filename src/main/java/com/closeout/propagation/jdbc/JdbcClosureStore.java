@@ -637,6 +637,16 @@ public final class JdbcClosureStore implements ClosureStore {
     // The first recording wins: a step read with its prior values recorded keeps them, and nothing
     // is written for it. The others are written in one statement, each row guarded by its revision
     // and by having none recorded; a row that moved since it was read fails the write.
+    for (PriorRecord prior : priors) {
+      if (prior.prior().isEmpty()) {
+        // Read back, none would tell "recorded" from "never recorded".
+        throw new IllegalArgumentException(
+            "no prior values to record for step "
+                + prior.step().step()
+                + " of closure "
+                + prior.step().closureId());
+      }
+    }
     List<PriorRecord> writing =
         priors.stream().filter(prior -> prior.step().prior().isEmpty()).toList();
     if (!writing.isEmpty()) {
