@@ -3,30 +3,42 @@ package com.closeout.intake.jdbc;
 import static com.closeout.propagation.jdbc.StoreColumns.instant;
 import static com.closeout.propagation.jdbc.StoreColumns.nullableInt;
 import static com.closeout.propagation.jdbc.StoreColumns.nullableLong;
-import static com.closeout.propagation.jdbc.StoreColumns.timestamp;
 
 import com.closeout.domain.EventOutcome;
 import com.closeout.intake.Inbox;
 import com.closeout.intake.InboxEntry;
 import com.closeout.intake.InboxSettlement;
+import com.closeout.propagation.jdbc.StoreColumns;
+import com.closeout.propagation.jdbc.WritesWithCommit;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Types;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import javax.sql.DataSource;
-import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /** Accepted event ids in PostgreSQL; the primary key makes a redelivery a no-op. */
 public final class JdbcInbox implements Inbox {
+  /** The writes this inbox holds for the commit (its settlements). */
+  private static final String HOLDER = "inbox";
+
+  private final DataSource dataSource;
   private final JdbcClient jdbc;
-  private final JdbcTemplate batch;
 
   public JdbcInbox(DataSource dataSource) {
+    this.dataSource = dataSource;
     this.jdbc = JdbcClient.create(dataSource);
-    this.batch = new JdbcTemplate(dataSource);
+  }
+
+  /** An immediate statement: what this inbox holds in the transaction goes first. */
+  private JdbcClient.StatementSpec sql(String sql) {
+    WritesWithCommit.sendHeld(dataSource, HOLDER);
+    return jdbc.sql(sql);
   }
 
   @Override
@@ -34,67 +46,110 @@ public final class JdbcInbox implements Inbox {
     if (entries.isEmpty()) {
       return List.of();
     }
-    // One JDBC batch: the rows are inserted in order, so a second entry with the same event id
-    // finds the first one's row and counts 0, like a redelivery. One chunk (the list's size).
-    int[] counts =
-        batch
-            .batchUpdate(
-                """
+    // One statement for the group. Rows go in in the entries' order, so a second entry with the
+    // same event id meets the first one's row and is skipped, like a redelivery: RETURNING names
+    // the first of each id only.
+    Set<String> inserted =
+        new HashSet<>(
+            sql("""
                 INSERT INTO inbox (event_id, event_type, escalation_id, disposition_version,
                                    received_at, outcome, closure_id)
-                VALUES (?, ?, ?, ?, ?, ?, ?)
+                SELECT u.event_id, u.event_type, u.escalation_id, u.disposition_version,
+                       u.received_at, u.outcome, u.closure_id
+                  FROM unnest(CAST(:eventIds AS text[]), CAST(:types AS text[]),
+                              CAST(:escalations AS text[]), CAST(:versions AS integer[]),
+                              CAST(:receivedAts AS timestamptz[]), CAST(:outcomes AS text[]),
+                              CAST(:closureIds AS bigint[]))
+                       WITH ORDINALITY
+                       AS u(event_id, event_type, escalation_id, disposition_version,
+                            received_at, outcome, closure_id, entry)
+                 ORDER BY u.entry
                 ON CONFLICT (event_id) DO NOTHING
-                """,
-                entries,
-                entries.size(),
-                (statement, entry) -> {
-                  statement.setString(1, entry.eventId());
-                  statement.setString(2, entry.type());
-                  statement.setString(3, entry.escalationId());
-                  statement.setObject(4, entry.dispositionVersion(), Types.INTEGER);
-                  statement.setObject(5, timestamp(entry.receivedAt()));
-                  statement.setString(6, entry.outcome().name());
-                  statement.setObject(7, entry.closureId(), Types.BIGINT);
-                })[0];
-    List<Boolean> accepted = new ArrayList<>(counts.length);
-    for (int count : counts) {
-      if (count != 0 && count != 1) {
-        // A driver that rewrites batches reports no row counts: redeliveries could not be told.
-        throw new IllegalStateException("the inbox insert reported " + count + " rows");
-      }
-      accepted.add(count == 1);
+                RETURNING event_id
+                """)
+                .param("eventIds", entries.stream().map(InboxEntry::eventId).toArray(String[]::new))
+                .param("types", entries.stream().map(InboxEntry::type).toArray(String[]::new))
+                .param(
+                    "escalations",
+                    entries.stream().map(InboxEntry::escalationId).toArray(String[]::new))
+                .param(
+                    "versions",
+                    entries.stream().map(InboxEntry::dispositionVersion).toArray(Integer[]::new))
+                .param(
+                    "receivedAts",
+                    entries.stream()
+                        .map(entry -> StoreColumns.stored(entry.receivedAt()).toString())
+                        .toArray(String[]::new))
+                .param(
+                    "outcomes",
+                    entries.stream().map(entry -> entry.outcome().name()).toArray(String[]::new))
+                .param(
+                    "closureIds", entries.stream().map(InboxEntry::closureId).toArray(Long[]::new))
+                .query(String.class)
+                .list());
+    List<Boolean> accepted = new ArrayList<>(entries.size());
+    for (InboxEntry entry : entries) {
+      // remove: a later entry with the same id is the second, not accepted.
+      accepted.add(inserted.remove(entry.eventId()));
     }
     return accepted;
   }
 
+  /**
+   * Held for the commit of the caller's transaction (decisions 0012, 0013), each row guarded by
+   * being there: an event never accepted fails the commit with {@link IllegalStateException}, as a
+   * row count checked here would have failed the call.
+   */
   @Override
   public void settleAll(List<InboxSettlement> settlements) {
     if (settlements.isEmpty()) {
       return;
     }
-    // One chunk: the batch size is the list's.
-    int[] counts =
-        batch
-            .batchUpdate(
-                "UPDATE inbox SET outcome = ?, closure_id = ? WHERE event_id = ?",
-                settlements,
-                settlements.size(),
-                (statement, settlement) -> {
-                  statement.setString(1, settlement.outcome().name());
-                  statement.setObject(2, settlement.closureId(), Types.BIGINT);
-                  statement.setString(3, settlement.eventId());
-                })[0];
-    for (int i = 0; i < counts.length; i++) {
-      if (counts[i] != 1) {
-        throw new IllegalStateException(
-            "event " + settlements.get(i).eventId() + " was never accepted");
+    Set<String> given = new HashSet<>();
+    for (InboxSettlement settlement : settlements) {
+      if (!given.add(settlement.eventId())) {
+        // One UPDATE ... FROM changes a row once: the second settlement would not count.
+        throw new IllegalArgumentException("event " + settlement.eventId() + " settled twice");
       }
     }
+    Map<String, Object> params = new HashMap<>();
+    params.put(
+        "eventIds", settlements.stream().map(InboxSettlement::eventId).toArray(String[]::new));
+    params.put(
+        "outcomes", settlements.stream().map(s -> s.outcome().name()).toArray(String[]::new));
+    params.put(
+        "closureIds", settlements.stream().map(InboxSettlement::closureId).toArray(Long[]::new));
+    params.put("expected", settlements.size());
+    // Inbox rows are never deleted: a settlement that finds none is a bug, not a race.
+    params.put("mismatch", WritesWithCommit.NOT_FOUND);
+    params.put(
+        "what",
+        "settling inbox events "
+            + String.join(
+                ", ", settlements.stream().limit(10).map(InboxSettlement::eventId).toList())
+            + (settlements.size() > 10 ? " and " + (settlements.size() - 10) + " more" : ""));
+    WritesWithCommit.hold(
+        dataSource,
+        new WritesWithCommit.Write(
+            HOLDER,
+            """
+            WITH changed AS (
+            UPDATE inbox i
+               SET outcome = u.outcome, closure_id = u.closure_id
+              FROM unnest(CAST(:eventIds AS text[]), CAST(:outcomes AS text[]),
+                          CAST(:closureIds AS bigint[]))
+                   AS u(event_id, outcome, closure_id)
+             WHERE i.event_id = u.event_id
+            RETURNING 1)
+            SELECT closeout_expect_rows(:expected, (SELECT count(*) FROM changed), :what,
+                                        :mismatch)
+            """,
+            params));
   }
 
   @Override
   public Optional<InboxEntry> find(String eventId) {
-    return jdbc.sql("SELECT * FROM inbox WHERE event_id = :eventId")
+    return sql("SELECT * FROM inbox WHERE event_id = :eventId")
         .param("eventId", eventId)
         .query(JdbcInbox::entry)
         .optional();
@@ -102,9 +157,7 @@ public final class JdbcInbox implements Inbox {
 
   @Override
   public List<InboxEntry> all() {
-    return jdbc.sql("SELECT * FROM inbox ORDER BY received_at, event_id")
-        .query(JdbcInbox::entry)
-        .list();
+    return sql("SELECT * FROM inbox ORDER BY received_at, event_id").query(JdbcInbox::entry).list();
   }
 
   private static InboxEntry entry(ResultSet rs, int rowNum) throws SQLException {

@@ -29,7 +29,8 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  * instead of one per write and one for the commit. PostgreSQL runs the statements of one execution
  * in order and stops at the first that fails, so a failed write never commits; the driver then sees
  * its transaction ended, and the transaction manager's own commit finds nothing left to do. A guard
- * that raises {@link #MOVED_MEANWHILE} surfaces as {@link ConcurrentClosureChangeException}.
+ * that raises {@link #MOVED_MEANWHILE} surfaces as {@link ConcurrentClosureChangeException}, one
+ * that raises {@link #NOT_FOUND} as {@link IllegalStateException}.
  *
  * <p>{@link SpringTransactionRunner} sends them with the commit of a transaction it began. Any
  * other transaction sends them, without the commit, just before it commits; a rolled-back one drops
@@ -42,6 +43,12 @@ public final class WritesWithCommit {
    * closeout_expect_rows}, migration V5): {@link ConcurrentClosureChangeException}.
    */
   public static final String MOVED_MEANWHILE = "CO409";
+
+  /**
+   * The SQLSTATE a guarded write raises when a row it expects was never there: a bug, {@link
+   * IllegalStateException}.
+   */
+  public static final String NOT_FOUND = "CO404";
 
   private static final String COMMIT = "COMMIT";
 
@@ -159,7 +166,12 @@ public final class WritesWithCommit {
                     statement.execute();
                   } catch (SQLException e) {
                     if (MOVED_MEANWHILE.equals(e.getSQLState())) {
-                      throw new ConcurrentClosureChangeException(firstLine(e.getMessage()));
+                      throw new ConcurrentClosureChangeException(
+                          firstLine(e.getMessage()) + ", the others moved meanwhile");
+                    }
+                    if (NOT_FOUND.equals(e.getSQLState())) {
+                      throw new IllegalStateException(
+                          firstLine(e.getMessage()) + ", the others were never there");
                     }
                     throw e;
                   }

@@ -60,10 +60,39 @@ class JdbcCompletionRecordsIntegrationTests {
         .isEqualTo("[3, 4, 9]");
   }
 
+  @Test
+  void aGroupsRecordsAreInsertedInOneStatementAndEachClosureKeepsItsFirst() {
+    Closure done = closure("ESC-1", 1);
+    Closure fresh = closure("ESC-2", 1);
+    completions.insert(done.id(), done.key(), "evt-1", List.of(1L), NOW);
+
+    List<Boolean> written =
+        completions.insertAll(
+            List.of(
+                new CompletionRecords.CompletionRecord(
+                    fresh.id(), fresh.key(), "evt-2", List.of(5L, 6L), NOW),
+                new CompletionRecords.CompletionRecord(
+                    done.id(), done.key(), "evt-1", List.of(99L), NOW),
+                new CompletionRecords.CompletionRecord(
+                    fresh.id(), fresh.key(), "evt-2", List.of(98L), NOW)));
+
+    assertThat(written).containsExactly(true, false, false);
+    assertThat(entryIds(fresh)).isEqualTo("[5, 6]");
+    assertThat(entryIds(done)).isEqualTo("[1]");
+  }
+
+  private String entryIds(Closure closure) {
+    return JdbcClient.create(schema.dataSource())
+        .sql("SELECT audit_entry_ids::text FROM completion_records WHERE closure_id = :id")
+        .param("id", closure.id())
+        .query(String.class)
+        .single();
+  }
+
   private Closure closure(String escalation, int version) {
     DispositionEvent event =
         new DispositionEvent(
-            new EventId("evt-1"),
+            new EventId("evt-" + escalation + "-" + version),
             "urn:support:review-board",
             NOW,
             new EscalationId(escalation),

@@ -3,12 +3,16 @@ package com.closeout.intake.jdbc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.closeout.bench.CountingDataSource;
 import com.closeout.domain.EventOutcome;
 import com.closeout.intake.Inbox;
 import com.closeout.intake.InboxEntry;
+import com.closeout.intake.InboxSettlement;
 import com.closeout.propagation.jdbc.IsolatedSchema;
+import com.closeout.propagation.jdbc.SpringTransactionRunner;
 import com.closeout.testsupport.TestDatabase;
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -19,11 +23,15 @@ class JdbcInboxIntegrationTests {
 
   private IsolatedSchema schema;
   private Inbox inbox;
+  private CountingDataSource counted;
+  private Inbox countedInbox;
 
   @BeforeEach
   void freshSchema() {
     schema = TestDatabase.freshSchema("inbox");
     inbox = new JdbcInbox(schema.dataSource());
+    counted = new CountingDataSource(schema.dataSource());
+    countedInbox = new JdbcInbox(counted);
   }
 
   @AfterEach
@@ -63,6 +71,70 @@ class JdbcInboxIntegrationTests {
               assertThat(entry.outcome()).isEqualTo(EventOutcome.CLOSURE_STARTED);
               assertThat(entry.closureId()).isEqualTo(12L);
             });
+  }
+
+  @Test
+  void aGroupIsAcceptedInOneStatementAndOfTwoEntriesWithOneEventIdTheFirstWins() {
+    InboxEntry first =
+        new InboxEntry("evt-1", FINALIZED, "ESC-1", 3, NOW, EventOutcome.CLOSURE_STARTED, null);
+    InboxEntry other =
+        new InboxEntry("evt-2", "other.type", null, null, NOW, EventOutcome.IGNORED, null);
+    InboxEntry again =
+        new InboxEntry("evt-1", FINALIZED, "ESC-9", 4, NOW, EventOutcome.CLOSURE_STARTED, null);
+    inbox.accept(
+        new InboxEntry("evt-0", FINALIZED, "ESC-0", 1, NOW, EventOutcome.CLOSURE_STARTED, 5L));
+    CountingDataSource.Counts before = counted.counts();
+
+    List<Boolean> accepted =
+        countedInbox.acceptAll(
+            List.of(
+                first,
+                other,
+                again,
+                new InboxEntry("evt-0", FINALIZED, "ESC-0", 1, NOW, EventOutcome.DUPLICATE, null)));
+
+    assertThat(accepted).containsExactly(true, true, false, false);
+    assertThat(counted.counts().minus(before).statements()).isEqualTo(1);
+    assertThat(inbox.find("evt-1")).contains(first);
+    assertThat(inbox.find("evt-2")).contains(other);
+  }
+
+  @Test
+  void aGroupsSettlementsRideItsCommitAndOneNeverAcceptedFailsItWhole() {
+    inbox.accept(
+        new InboxEntry("evt-1", FINALIZED, "ESC-1", 3, NOW, EventOutcome.CLOSURE_STARTED, null));
+    inbox.accept(
+        new InboxEntry("evt-2", FINALIZED, "ESC-2", 1, NOW, EventOutcome.CLOSURE_STARTED, null));
+    SpringTransactionRunner transactions = new SpringTransactionRunner(counted);
+    CountingDataSource.Counts before = counted.counts();
+
+    transactions.inTransaction(
+        () -> {
+          countedInbox.settleAll(
+              List.of(
+                  new InboxSettlement("evt-1", EventOutcome.CLOSURE_STARTED, 11L),
+                  new InboxSettlement("evt-2", EventOutcome.DUPLICATE, 7L)));
+          return null;
+        });
+
+    // The settlement and the COMMIT: one execution.
+    assertThat(counted.counts().minus(before).roundTrips()).isEqualTo(1);
+    assertThat(inbox.find("evt-1").orElseThrow().closureId()).isEqualTo(11L);
+    assertThat(inbox.find("evt-2").orElseThrow().outcome()).isEqualTo(EventOutcome.DUPLICATE);
+
+    assertThatThrownBy(
+            () ->
+                transactions.inTransaction(
+                    () -> {
+                      countedInbox.settleAll(
+                          List.of(
+                              new InboxSettlement("evt-1", EventOutcome.DUPLICATE, 12L),
+                              new InboxSettlement("evt-unknown", EventOutcome.IGNORED, null)));
+                      return null;
+                    }))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("settling inbox events evt-1, evt-unknown: 1 of 2 rows matched");
+    assertThat(inbox.find("evt-1").orElseThrow().closureId()).isEqualTo(11L);
   }
 
   @Test
