@@ -71,6 +71,24 @@ public interface AuditTrail {
    */
   Map<ClosureKey, List<Long>> trails(Collection<ClosureKey> closures);
 
+  /**
+   * The trails of {@code closures} as {@link #trails} reads them, then {@code records} appended as
+   * {@link #appendAll} appends them: what a completion group needs (the trails so far, and the ids
+   * of the entries it adds to them), in one statement where the store can. The trails do not hold
+   * the records appended here.
+   */
+  default TrailsThenAppended trailsThenAppend(
+      Collection<ClosureKey> closures, List<AuditRecord> records) {
+    Map<ClosureKey, List<Long>> trails = trails(closures);
+    return new TrailsThenAppended(trails, appendAll(records));
+  }
+
+  /**
+   * @param trails each closure's entry ids before the append, ascending
+   * @param entryIds the appended records' entry ids, in the records' order
+   */
+  record TrailsThenAppended(Map<ClosureKey, List<Long>> trails, List<Long> entryIds) {}
+
   /** Chained entries. */
   long count();
 

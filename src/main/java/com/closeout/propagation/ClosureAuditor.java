@@ -3,8 +3,13 @@ package com.closeout.propagation;
 import com.closeout.audit.AuditAction;
 import com.closeout.audit.AuditRecord;
 import com.closeout.audit.AuditTrail;
+import com.closeout.domain.ClosureKey;
+import com.closeout.domain.EscalationId;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Writes audit entries about closures, always naming the source event and version. Inside {@link
@@ -49,25 +54,35 @@ final class ClosureAuditor {
   }
 
   /**
-   * Inside {@link #batched}: appends what was collected so far, in this transaction, and returns
-   * each record with its entry id (the completion record's trail names them).
+   * Inside {@link #batched}: each closure's trail (the completion record names it): the entries
+   * committed before this transaction, chained or not, and those it collected, appended now — read
+   * and appended in one statement where the trail can. An entry another process appends for the
+   * same version meanwhile (a redelivery's DUPLICATE) is in the chain, not in the trail.
    */
-  List<Appended> flush() {
+  Map<ClosureKey, List<Long>> flushIntoTrails(Collection<ClosureKey> closures) {
     List<AuditRecord> batch = pending.get();
-    if (batch == null || batch.isEmpty()) {
-      return List.of();
+    if (batch == null) {
+      throw new IllegalStateException("trails are flushed into inside a batch");
     }
-    List<Long> ids = trail.appendAll(List.copyOf(batch));
-    List<Appended> appended = new ArrayList<>(ids.size());
-    for (int i = 0; i < ids.size(); i++) {
-      appended.add(new Appended(ids.get(i), batch.get(i)));
-    }
+    List<AuditRecord> records = List.copyOf(batch);
     batch.clear();
-    return appended;
+    AuditTrail.TrailsThenAppended both = trail.trailsThenAppend(closures, records);
+    Map<ClosureKey, List<Long>> trails = new LinkedHashMap<>();
+    both.trails().forEach((key, ids) -> trails.put(key, new ArrayList<>(ids)));
+    for (int i = 0; i < records.size(); i++) {
+      AuditRecord record = records.get(i);
+      if (record.escalationId() != null && record.dispositionVersion() != null) {
+        List<Long> trail =
+            trails.get(
+                new ClosureKey(
+                    new EscalationId(record.escalationId()), record.dispositionVersion()));
+        if (trail != null) {
+          trail.add(both.entryIds().get(i));
+        }
+      }
+    }
+    return trails;
   }
-
-  /** A record appended in this transaction, and the entry id it was given. */
-  record Appended(long entryId, AuditRecord record) {}
 
   static AuditRecord record(Closure closure, AuditAction action) {
     return AuditRecord.of(

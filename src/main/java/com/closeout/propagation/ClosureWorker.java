@@ -6,7 +6,6 @@ import com.closeout.audit.AuditTrail;
 import com.closeout.audit.CompletionRecords;
 import com.closeout.domain.ClosureKey;
 import com.closeout.domain.ClosureStatus;
-import com.closeout.domain.EscalationId;
 import com.closeout.domain.EventOutcome;
 import com.closeout.domain.FollowUpReason;
 import com.closeout.domain.Step;
@@ -706,25 +705,13 @@ public final class ClosureWorker {
    * same transaction, so a crash cannot separate them. The trail names the closure's audit entries
    * so far by entry id: those committed before this transaction, chained or not, and those it
    * appended (the source event through the queue close); an entry another process appends for the
-   * same version in between (a redelivery's DUPLICATE) is in the chain, not in the trail. One read
-   * and one batch serve the whole group.
+   * same version in between (a redelivery's DUPLICATE) is in the chain, not in the trail. One
+   * statement reads the trails and appends, one inserts the records, for the whole group.
    */
   private void recordCompletions(List<ClosureRun> runs) {
     Instant now = clock.instant();
     Map<ClosureKey, List<Long>> trails =
-        audit.trails(runs.stream().map(run -> run.closure.key()).toList());
-    for (ClosureAuditor.Appended appended : auditor.flush()) {
-      AuditRecord record = appended.record();
-      if (record.escalationId() != null && record.dispositionVersion() != null) {
-        List<Long> trail =
-            trails.get(
-                new ClosureKey(
-                    new EscalationId(record.escalationId()), record.dispositionVersion()));
-        if (trail != null) {
-          trail.add(appended.entryId());
-        }
-      }
-    }
+        auditor.flushIntoTrails(runs.stream().map(run -> run.closure.key()).toList());
     List<Boolean> written =
         completions.insertAll(
             runs.stream()

@@ -13,6 +13,7 @@ import com.closeout.domain.EscalationId;
 import com.closeout.domain.TargetSystem;
 import com.closeout.propagation.jdbc.StoreColumns;
 import com.closeout.propagation.jdbc.WritesWithCommit;
+import java.sql.Array;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -62,6 +63,46 @@ public final class JdbcAuditTrail implements AuditTrail {
       """;
 
   private static final String INSERT_PENDING = APPEND_PENDING + "RETURNING entry_ids\n";
+
+  /**
+   * Closures' entries so far, chained or not. No ORDER BY: with one, the planner may walk the whole
+   * chain in sequence order and filter (the bench saw 45-70 ms a read at 300 000 entries); the
+   * escalation indexes find the few rows, and each trail is sorted by the caller. One statement,
+   * one snapshot: an entry the chainer moves is seen in exactly one of the two tables. Each part is
+   * a materialized CTE because a plain UNION ALL may be planned as a Parallel Append, whose workers
+   * cost 5-8 ms to start (the bench's auto_explain) for a read of a few dozen rows; the tables'
+   * parallel_workers = 0 does not stop that.
+   */
+  private static final String TRAIL_PARTS =
+      """
+      chained AS MATERIALIZED (
+          SELECT escalation_id, disposition_version, entry_id FROM audit_entries
+           WHERE escalation_id = ANY(:ids) AND disposition_version IS NOT NULL
+      ), pending AS MATERIALIZED (
+          SELECT u.escalation_id, u.disposition_version, u.entry_id
+            FROM audit_pending p,
+                 unnest(p.escalation_ids, p.disposition_versions, p.entry_ids)
+                     AS u(escalation_id, disposition_version, entry_id)
+           WHERE u.escalation_id = ANY(:ids) AND u.disposition_version IS NOT NULL
+      )
+      SELECT escalation_id, disposition_version, entry_id, NULL::bigint[] AS appended_ids
+        FROM chained
+      UNION ALL
+      SELECT escalation_id, disposition_version, entry_id, NULL::bigint[] FROM pending
+      """;
+
+  private static final String TRAILS = "WITH " + TRAIL_PARTS;
+
+  /** The trails, and an append whose new rows they do not see (one snapshot), its ids last. */
+  private static final String TRAILS_THEN_APPEND =
+      "WITH appended AS (\n"
+          + INSERT_PENDING
+          + "), "
+          + TRAIL_PARTS
+          + """
+          UNION ALL
+          SELECT NULL, NULL, NULL, entry_ids FROM appended
+          """;
 
   /**
    * Takes the oldest committed appends out of {@code audit_pending}; run under the head's lock, so
@@ -159,16 +200,19 @@ public final class JdbcAuditTrail implements AuditTrail {
             .params(appendParams(records))
             .query((rs, n) -> (Long[]) rs.getArray("entry_ids").getArray())
             .single();
-    if (ids.length != records.size()) {
-      throw new IllegalStateException(
-          "appended " + ids.length + " audit entries of " + records.size());
+    checkAppended(List.of(ids), records.size());
+    return List.of(ids);
+  }
+
+  private static void checkAppended(List<Long> ids, int records) {
+    if (ids.size() != records) {
+      throw new IllegalStateException("appended " + ids.size() + " audit entries of " + records);
     }
-    for (int i = 1; i < ids.length; i++) {
-      if (ids[i] <= ids[i - 1]) {
+    for (int i = 1; i < ids.size(); i++) {
+      if (ids.get(i) <= ids.get(i - 1)) {
         throw new IllegalStateException("entry ids of one append not in the records' order");
       }
     }
-    return List.of(ids);
   }
 
   /** Held for the commit of the caller's transaction and sent with it (decision 0012). */
@@ -369,41 +413,38 @@ public final class JdbcAuditTrail implements AuditTrail {
 
   @Override
   public Map<ClosureKey, List<Long>> trails(Collection<ClosureKey> closures) {
+    return trailsThenAppend(closures, List.of()).trails();
+  }
+
+  /**
+   * One statement: the append is a data-modifying CTE, and the trail reads, which run on the
+   * statement's snapshot, do not see the rows it adds.
+   */
+  @Override
+  public TrailsThenAppended trailsThenAppend(
+      Collection<ClosureKey> closures, List<AuditRecord> records) {
+    if (closures.isEmpty()) {
+      return new TrailsThenAppended(Map.of(), appendAll(records));
+    }
+    // Entry ids follow the order of the calls: what this transaction held goes first.
     WritesWithCommit.sendHeld(dataSource, HOLDER);
     Map<ClosureKey, List<Long>> trails = new LinkedHashMap<>();
     closures.forEach(key -> trails.put(key, new ArrayList<>()));
-    if (closures.isEmpty()) {
-      return trails;
-    }
-    // No ORDER BY: with one, the planner may walk the whole chain in sequence order and filter
-    // (the bench saw 45-70 ms a read at 300 000 entries); the escalation indexes find the few rows,
-    // and each trail is sorted here. One statement, one snapshot: an entry the chainer moves is
-    // seen in exactly one of the two tables. Each part is a materialized CTE because a plain UNION
-    // ALL may be planned as a Parallel Append, whose workers cost 5-8 ms to start (the bench's
-    // auto_explain) for a read of a few dozen rows; the tables' parallel_workers = 0 does not stop
-    // that.
-    jdbc.sql(
-            """
-            WITH chained AS MATERIALIZED (
-                SELECT escalation_id, disposition_version, entry_id FROM audit_entries
-                 WHERE escalation_id = ANY(:ids) AND disposition_version IS NOT NULL
-            ), pending AS MATERIALIZED (
-                SELECT u.escalation_id, u.disposition_version, u.entry_id
-                  FROM audit_pending p,
-                       unnest(p.escalation_ids, p.disposition_versions, p.entry_ids)
-                           AS u(escalation_id, disposition_version, entry_id)
-                 WHERE u.escalation_id = ANY(:ids) AND u.disposition_version IS NOT NULL
-            )
-            SELECT * FROM chained UNION ALL SELECT * FROM pending
-            """)
-        .param(
-            "ids",
-            closures.stream()
-                .map(key -> key.escalationId().value())
-                .distinct()
-                .toArray(String[]::new))
+    List<Long> appended = new ArrayList<>();
+    Map<String, Object> params =
+        records.isEmpty() ? new HashMap<>() : new HashMap<>(appendParams(records));
+    params.put(
+        "ids",
+        closures.stream().map(key -> key.escalationId().value()).distinct().toArray(String[]::new));
+    jdbc.sql(records.isEmpty() ? TRAILS : TRAILS_THEN_APPEND)
+        .params(params)
         .query(
             rs -> {
+              Array ids = rs.getArray("appended_ids");
+              if (ids != null) {
+                appended.addAll(List.of((Long[]) ids.getArray()));
+                return;
+              }
               List<Long> trail =
                   trails.get(
                       new ClosureKey(
@@ -414,7 +455,8 @@ public final class JdbcAuditTrail implements AuditTrail {
               }
             });
     trails.values().forEach(trail -> trail.sort(null));
-    return trails;
+    checkAppended(appended, records.size());
+    return new TrailsThenAppended(trails, List.copyOf(appended));
   }
 
   @Override

@@ -8,6 +8,7 @@ import com.closeout.audit.AuditEntry;
 import com.closeout.audit.AuditRecord;
 import com.closeout.audit.AuditTrail;
 import com.closeout.audit.AuditTrail.ChainBreak;
+import com.closeout.bench.CountingDataSource;
 import com.closeout.domain.ClosureKey;
 import com.closeout.domain.EscalationId;
 import com.closeout.domain.TargetSystem;
@@ -377,6 +378,37 @@ class JdbcAuditTrailIntegrationTests {
     audit.chainAllPending();
     assertThat(audit.trails(List.of(key)).get(key))
         .containsExactly(received, later.get(0), later.get(1));
+  }
+
+  @Test
+  void trailsThenAppendReadsTheTrailsBeforeItsOwnEntriesAndAppendsThemInOneStatement() {
+    long received = audit.append(AuditRecord.of("evt-1", "ESC-1", 2, AuditAction.RECEIVED));
+    audit.chainAllPending();
+    long verified = audit.append(AuditRecord.of("evt-1", "ESC-1", 2, AuditAction.VERIFIED));
+    ClosureKey key = new ClosureKey(new EscalationId("ESC-1"), 2);
+    ClosureKey other = new ClosureKey(new EscalationId("ESC-2"), 1);
+    CountingDataSource counted = new CountingDataSource(schema.dataSource());
+    JdbcAuditTrail countedTrail =
+        new JdbcAuditTrail(
+            counted, new DataSourceTransactionManager(counted), Clock.fixed(NOW, ZoneOffset.UTC));
+    CountingDataSource.Counts before = counted.counts();
+
+    AuditTrail.TrailsThenAppended both =
+        countedTrail.trailsThenAppend(
+            List.of(key, other),
+            List.of(
+                AuditRecord.of("evt-1", "ESC-1", 2, AuditAction.STEP_DONE),
+                AuditRecord.of("evt-2", "ESC-2", 1, AuditAction.STEP_DONE)));
+
+    assertThat(counted.counts().minus(before).roundTrips()).isEqualTo(1);
+    assertThat(both.trails().get(key)).containsExactly(received, verified);
+    assertThat(both.trails().get(other)).isEmpty();
+    assertThat(both.entryIds()).hasSize(2);
+    assertThat(both.entryIds().get(0)).isGreaterThan(verified);
+    assertThat(both.entryIds().get(1)).isGreaterThan(both.entryIds().get(0));
+    // The appended entries are there for the next read.
+    assertThat(audit.trails(List.of(key)).get(key))
+        .containsExactly(received, verified, both.entryIds().get(0));
   }
 
   @Test
