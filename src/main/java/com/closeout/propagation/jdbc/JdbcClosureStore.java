@@ -238,6 +238,8 @@ public final class JdbcClosureStore implements ClosureStore {
         TransactionSynchronizationManager.isActualTransactionActive()
             ? claim -> nested.execute(status -> claim.get())
             : Supplier::get;
+    // Before the savepoint: a refused claim rolls back to it, and must not take held writes along.
+    WritesWithCommit.sendHeld(dataSource, HOLDER);
     try {
       return atomically.apply(
           () ->
@@ -309,6 +311,8 @@ public final class JdbcClosureStore implements ClosureStore {
     ClosureTransitions.check(closure.status(), to);
     Objects.requireNonNull(owner, "owner");
     Objects.requireNonNull(leaseUntil, "leaseUntil");
+    // Before the savepoint: a refused claim rolls back to it, and must not take held writes along.
+    WritesWithCommit.sendHeld(dataSource, HOLDER);
     try {
       return nested.execute(
           status ->

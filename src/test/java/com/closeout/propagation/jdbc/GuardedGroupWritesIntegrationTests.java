@@ -23,6 +23,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -144,6 +145,29 @@ class GuardedGroupWritesIntegrationTests {
         .filteredOn(step -> step.step() == Step.TRACKER_SYNC)
         .extracting(StepProgress::status)
         .containsExactly(StepStatus.DONE);
+  }
+
+  @Test
+  void aClaimRefusedInsideATransactionDoesNotTakeTheHeldWritesWithIt() {
+    Closure first = claimed("ESC-1");
+    StepProgress tracker = step(first, Step.TRACKER_SYNC);
+    Closure second =
+        closures
+            .insertIfAbsent(
+                new NewClosure(JdbcClosureStoreIntegrationTests.event("ESC-1", 2, "evt-v2"), T0))
+            .orElseThrow();
+
+    Optional<Closure> refused =
+        transactions.inTransaction(
+            () -> {
+              closures.finishSteps(
+                  List.of(new ClosureStore.StepFinish(tracker, StepStatus.DONE, List.of())), T0);
+              // Version 1 of the escalation is leased: the claim rolls back to its savepoint.
+              return closures.claim(second, ClosureStatus.RUNNING, "w2", T0.plusSeconds(60));
+            });
+
+    assertThat(refused).isEmpty();
+    assertThat(step(first, Step.TRACKER_SYNC).status()).isEqualTo(StepStatus.DONE);
   }
 
   @Test
