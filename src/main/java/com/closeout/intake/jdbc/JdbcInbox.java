@@ -119,20 +119,11 @@ public final class JdbcInbox implements Inbox {
         "outcomes", settlements.stream().map(s -> s.outcome().name()).toArray(String[]::new));
     params.put(
         "closureIds", settlements.stream().map(InboxSettlement::closureId).toArray(Long[]::new));
-    params.put("expected", settlements.size());
     // Inbox rows are never deleted: a settlement that finds none is a bug, not a race.
-    params.put("mismatch", WritesWithCommit.NOT_FOUND);
-    params.put(
-        "what",
-        "settling inbox events "
-            + String.join(
-                ", ", settlements.stream().limit(10).map(InboxSettlement::eventId).toList())
-            + (settlements.size() > 10 ? " and " + (settlements.size() - 10) + " more" : ""));
-    WritesWithCommit.hold(
+    WritesWithCommit.holdGuarded(
         dataSource,
-        new WritesWithCommit.Write(
-            HOLDER,
-            """
+        HOLDER,
+        """
             WITH changed AS (
             UPDATE inbox i
                SET outcome = u.outcome, closure_id = u.closure_id
@@ -144,7 +135,11 @@ public final class JdbcInbox implements Inbox {
             SELECT closeout_expect_rows(:expected, (SELECT count(*) FROM changed), :what,
                                         :mismatch)
             """,
-            params));
+        params,
+        settlements.size(),
+        "settling inbox events "
+            + WritesWithCommit.listed(settlements.stream().map(InboxSettlement::eventId).toList()),
+        WritesWithCommit.NOT_FOUND);
   }
 
   @Override

@@ -402,11 +402,11 @@ public final class JdbcClosureStore implements ClosureStore {
                     next_at, last_error)
          WHERE c.id = u.id AND c.status = u.from_status AND c.revision = u.revision
         RETURNING 1)
-        SELECT closeout_expect_rows(:expected, (SELECT count(*) FROM changed), :what)
+        SELECT closeout_expect_rows(:expected, (SELECT count(*) FROM changed), :what, :mismatch)
         """,
         params,
         n,
-        "changing closures " + listed(targets.stream().map(Closure::id).toList()));
+        "changing closures " + WritesWithCommit.listed(targets.stream().map(Closure::id).toList()));
   }
 
   private static <T> T[] repeated(T value, int n, IntFunction<T[]> array) {
@@ -421,22 +421,11 @@ public final class JdbcClosureStore implements ClosureStore {
    * that moved meanwhile fails the commit with {@link ConcurrentClosureChangeException} and nothing
    * of the transaction is kept; outside one it runs at once and throws at once.
    *
-   * @param sql a data-modifying CTE {@code changed} and the call that counts its rows against
-   *     {@code :expected}
+   * @param sql a data-modifying CTE {@code changed} and the call that counts its rows
    */
   private void guarded(String sql, Map<String, Object> params, int expected, String what) {
-    params.put("expected", expected);
-    params.put("what", what);
-    WritesWithCommit.hold(dataSource, new WritesWithCommit.Write(HOLDER, sql, params));
-  }
-
-  /** Ids for a message: the first few, and how many more. */
-  private static String listed(List<Long> ids) {
-    List<Long> distinct = ids.stream().distinct().toList();
-    int shown = Math.min(distinct.size(), 10);
-    String head =
-        String.join(", ", distinct.subList(0, shown).stream().map(String::valueOf).toList());
-    return distinct.size() > shown ? head + " and " + (distinct.size() - shown) + " more" : head;
+    WritesWithCommit.holdGuarded(
+        dataSource, HOLDER, sql, params, expected, what, WritesWithCommit.MOVED_MEANWHILE);
   }
 
   /**
@@ -673,11 +662,12 @@ public final class JdbcClosureStore implements ClosureStore {
            WHERE s.closure_id = u.closure_id AND s.step = u.step
              AND s.revision = u.revision AND s.prior IS NULL
           RETURNING 1)
-          SELECT closeout_expect_rows(:expected, (SELECT count(*) FROM changed), :what)
+          SELECT closeout_expect_rows(:expected, (SELECT count(*) FROM changed), :what, :mismatch)
           """,
           params,
           steps.size(),
-          "recording prior values of steps of closures " + listed(List.of(ids(steps))));
+          "recording prior values of steps of closures "
+              + WritesWithCommit.listed(List.of(ids(steps))));
     }
     return priors.stream()
         .map(
@@ -724,11 +714,11 @@ public final class JdbcClosureStore implements ClosureStore {
          WHERE s.closure_id = u.closure_id AND s.step = u.step
            AND s.status = u.from_status AND s.revision = u.revision
         RETURNING 1)
-        SELECT closeout_expect_rows(:expected, (SELECT count(*) FROM changed), :what)
+        SELECT closeout_expect_rows(:expected, (SELECT count(*) FROM changed), :what, :mismatch)
         """,
         params,
         steps.size(),
-        "finishing steps of closures " + listed(List.of(ids(steps))));
+        "finishing steps of closures " + WritesWithCommit.listed(List.of(ids(steps))));
     List<StepProgress> finished = new ArrayList<>(finishes.size());
     for (StepFinish finish : finishes) {
       StepProgress step = finish.step();

@@ -92,6 +92,39 @@ public final class WritesWithCommit {
   }
 
   /**
+   * Holds a guarded write whose guard travels in the statement: {@code sql} passes the count of
+   * rows its guard matched to {@code closeout_expect_rows(:expected, <count>, :what, :mismatch)}
+   * (migration V5), which raises {@code mismatch} ({@link #MOVED_MEANWHILE} or {@link #NOT_FOUND})
+   * unless it is {@code expected}. The named parameters {@code expected}, {@code what} and {@code
+   * mismatch} are set here.
+   *
+   * @param what the write, for the message: "finishing steps of closures 4, 7"
+   */
+  public static void holdGuarded(
+      DataSource dataSource,
+      String holder,
+      String sql,
+      Map<String, ?> params,
+      int expected,
+      String what,
+      String mismatch) {
+    Map<String, Object> all = new HashMap<>(params);
+    all.put("expected", expected);
+    all.put("what", what);
+    all.put("mismatch", mismatch);
+    hold(dataSource, new Write(holder, sql, all));
+  }
+
+  /** Keys for a message: the first ten distinct, and how many more. */
+  public static String listed(List<?> keys) {
+    List<?> distinct = keys.stream().distinct().toList();
+    int shown = Math.min(distinct.size(), 10);
+    String head =
+        String.join(", ", distinct.subList(0, shown).stream().map(String::valueOf).toList());
+    return distinct.size() > shown ? head + " and " + (distinct.size() - shown) + " more" : head;
+  }
+
+  /**
    * Sends, now and without committing, the writes {@code holder} holds in the current transaction
    * on {@code dataSource}: before the holder reads what they write, or writes what must come after
    * them. Other holders' writes stay held: they touch other tables, so their order against these
