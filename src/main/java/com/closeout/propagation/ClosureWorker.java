@@ -2,7 +2,6 @@ package com.closeout.propagation;
 
 import com.closeout.audit.AuditAction;
 import com.closeout.audit.AuditRecord;
-import com.closeout.audit.AuditTrail;
 import com.closeout.audit.CompletionRecords;
 import com.closeout.domain.ClosureKey;
 import com.closeout.domain.ClosureStatus;
@@ -81,7 +80,6 @@ public final class ClosureWorker {
   private final Inbox inbox;
   private final FollowUpStore followUps;
   private final CompletionRecords completions;
-  private final AuditTrail audit;
   private final TransactionRunner transactions;
   private final SourceVerifier verifier;
   private final StepExecutor executor;
@@ -113,7 +111,6 @@ public final class ClosureWorker {
     this.inbox = stores.inbox();
     this.followUps = stores.followUps();
     this.completions = stores.completions();
-    this.audit = stores.audit();
     this.transactions = stores.transactions();
     this.verifier = verifier;
     this.executor = executor;
