@@ -51,8 +51,8 @@ public interface AuditTrail {
 
   /**
    * Lets the store take back the room entries left where they waited before being chained, and keep
-   * what it needs to find a closure's entries fast (the chainer calls it every so many entries);
-   * outside any transaction.
+   * what it needs to find a closure's entries fast and its young tables' statistics fresh (the
+   * chainer calls it every so many entries); outside any transaction.
    */
   void reclaimChainedSpace();
 

@@ -1,6 +1,7 @@
 package com.closeout.bench;
 
 import com.closeout.propagation.jdbc.IsolatedSchema;
+import com.closeout.propagation.jdbc.StoreSessions;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;
@@ -60,10 +61,23 @@ public final class BenchDatabase implements AutoCloseable {
     return base;
   }
 
-  /** A pool whose connections work in {@code schema}; the caller closes it. */
+  /**
+   * A pool whose connections work in {@code schema} with the server's default session settings, as
+   * a team would run the peer's engine; the caller closes it.
+   */
   public HikariDataSource pool(String name, String schema, int size) {
     HikariConfig config = config(name, size);
     config.setConnectionInitSql("SET search_path TO " + schema);
+    return new HikariDataSource(config);
+  }
+
+  /**
+   * A pool whose connections work in {@code schema} with the session settings of Closeout's store
+   * ({@link StoreSessions}), as {@code serve} runs them; the caller closes it.
+   */
+  public HikariDataSource storePool(String name, String schema, int size) {
+    HikariConfig config = config(name, size);
+    config.setConnectionInitSql(StoreSessions.initSql("SET search_path TO " + schema));
     return new HikariDataSource(config);
   }
 

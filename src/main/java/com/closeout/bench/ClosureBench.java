@@ -284,7 +284,7 @@ public final class ClosureBench {
               return thread;
             });
     HikariDataSource pool =
-        database.pool("closeout-bench", schema.name(), settings.parallelism() + 4);
+        database.storePool("closeout-bench", schema.name(), settings.parallelism() + 4);
     CountingDataSource counting = new CountingDataSource(pool);
     Clock clock = Clock.systemUTC();
     EngineSettings engineSettings = EngineSettings.defaults().withBatchSize(settings.batchSize());

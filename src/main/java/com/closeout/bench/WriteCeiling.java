@@ -206,7 +206,8 @@ public final class WriteCeiling {
   private double run(Plan plan, int closures, int parallelism, Method method)
       throws InterruptedException {
     try (IsolatedSchema schema = StoreSchemas.isolated(database.base(), "closeout_ceiling");
-        HikariDataSource pool = database.pool("closeout-ceiling", schema.name(), parallelism)) {
+        HikariDataSource pool =
+            database.storePool("closeout-ceiling", schema.name(), parallelism)) {
       progress.printf(
           "bench: ceiling, %d closures of %s rows in %.2f transactions each, %s%n",
           closures, plan.writeSet(), plan.transactions(), method);

@@ -43,6 +43,12 @@ import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 })
 public class CloseoutConfiguration {
 
+  /** The store's session settings on every Hikari pool of the context (decision 0014). */
+  @Bean
+  static StoreSessionSettings storeSessionSettings() {
+    return new StoreSessionSettings();
+  }
+
   @Bean
   Clock clock() {
     return Clock.systemUTC();

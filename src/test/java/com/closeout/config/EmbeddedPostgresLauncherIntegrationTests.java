@@ -2,6 +2,7 @@ package com.closeout.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.closeout.propagation.jdbc.StoreSessions;
 import com.zaxxer.hikari.HikariDataSource;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
@@ -92,6 +93,39 @@ class EmbeddedPostgresLauncherIntegrationTests {
                           .single())
                   .isEqualTo(1);
             });
+  }
+
+  @Test
+  void theEmbeddedStoresSessionsPlanEachStatementOnce() {
+    new ApplicationContextRunner()
+        .withUserConfiguration(EmbeddedStoreConfiguration.class)
+        .withBean(StoreSessionSettings.class)
+        .withConfiguration(AutoConfigurations.of(DataSourceAutoConfiguration.class))
+        .withPropertyValues(EmbeddedStoreConfiguration.DATA_DIR_PROPERTY + "=" + dataDir)
+        .run(
+            context ->
+                assertThat(
+                        JdbcClient.create(context.getBean(DataSource.class))
+                            .sql("SHOW plan_cache_mode")
+                            .query(String.class)
+                            .single())
+                    .isEqualTo("force_generic_plan"));
+  }
+
+  @Test
+  void aPoolBootBuildsFromADatasourceUrlTakesTheStoresSessionSettingsAfterTheUsersOwn() {
+    String url = "jdbc:postgresql://127.0.0.1:1/elsewhere";
+    new ApplicationContextRunner()
+        .withUserConfiguration(EmbeddedStoreConfiguration.class)
+        .withBean(StoreSessionSettings.class)
+        .withConfiguration(AutoConfigurations.of(DataSourceAutoConfiguration.class))
+        .withPropertyValues(
+            "spring.datasource.url=" + url,
+            "spring.datasource.hikari.connection-init-sql=SET application_name TO 'ops'")
+        .run(
+            context ->
+                assertThat(context.getBean(HikariDataSource.class).getConnectionInitSql())
+                    .isEqualTo(StoreSessions.SETTINGS + "; SET application_name TO 'ops'"));
   }
 
   @Test

@@ -12,6 +12,7 @@ import com.closeout.domain.ClosureKey;
 import com.closeout.domain.EscalationId;
 import com.closeout.domain.TargetSystem;
 import com.closeout.propagation.jdbc.StoreColumns;
+import com.closeout.propagation.jdbc.StoreStatistics;
 import com.closeout.propagation.jdbc.WritesWithCommit;
 import java.sql.Array;
 import java.sql.ResultSet;
@@ -154,6 +155,7 @@ public final class JdbcAuditTrail implements AuditTrail {
   private final TransactionTemplate snapshot;
   private final Clock clock;
   private final int pageSize;
+  private final StoreStatistics statistics;
 
   public JdbcAuditTrail(
       DataSource dataSource, PlatformTransactionManager transactionManager, Clock clock) {
@@ -181,6 +183,7 @@ public final class JdbcAuditTrail implements AuditTrail {
     this.snapshot.setReadOnly(true);
     this.clock = clock;
     this.pageSize = pageSize;
+    this.statistics = new StoreStatistics(dataSource);
   }
 
   @Override
@@ -350,7 +353,8 @@ public final class JdbcAuditTrail implements AuditTrail {
   }
 
   /**
-   * {@code VACUUM audit_pending}: every entry chained leaves a dead row there, and PostgreSQL's
+   * {@code VACUUM audit_pending}, then fresh statistics for the store's tables that outgrew theirs
+   * ({@link StoreStatistics}): every entry chained leaves a dead row there, and PostgreSQL's
    * autovacuum visits a table at most once a naptime (a minute by default), by when the bench had
    * 240 000 dead rows under 7 500 live ones for every read of the table to step over. Runs outside
    * any transaction (VACUUM cannot run in one); where the store's user does not own the table,
@@ -376,6 +380,7 @@ public final class JdbcAuditTrail implements AuditTrail {
     if (neverAnalyzed) {
       jdbc.sql("ANALYZE audit_entries").update();
     }
+    statistics.analyzeGrown();
   }
 
   @Override

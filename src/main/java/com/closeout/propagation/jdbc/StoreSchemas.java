@@ -77,7 +77,7 @@ public final class StoreSchemas {
     config.setUsername(settings.username());
     config.setPassword(settings.password());
     config.setDataSourceProperties(settings.properties());
-    config.setConnectionInitSql("SET search_path TO " + schema);
+    config.setConnectionInitSql(StoreSessions.initSql("SET search_path TO " + schema));
     config.setMaximumPoolSize(ISOLATED_POOL_SIZE);
     config.setMinimumIdle(0);
     return new HikariDataSource(config);

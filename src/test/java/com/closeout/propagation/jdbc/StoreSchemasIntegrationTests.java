@@ -114,8 +114,9 @@ class StoreSchemasIntegrationTests {
       StoreSchemas.migrate(schema.dataSource());
 
       // Every migration (V1 store, V2 notice deliveries, V3 planner settings, V4 audit entries
-      // chained after commit, V5 guarded writes that raise) was applied once, and none again.
-      assertThat(before).isEqualTo(5);
+      // chained after commit, V5 guarded writes that raise, V6 pending appends keep their pages)
+      // was applied once, and none again.
+      assertThat(before).isEqualTo(6);
       assertThat(jdbc.sql(applied).query(Long.class).single()).isEqualTo(before);
     }
   }
@@ -160,6 +161,31 @@ class StoreSchemasIntegrationTests {
       assertThat(escalationDistinct)
           .as("audit_entries.escalation_id has n_distinct = -1/20")
           .isTrue();
+    }
+  }
+
+  @Test
+  void anIsolatedSchemasConnectionsPlanEachStatementOnceAndWorkInTheirSchema() {
+    try (IsolatedSchema schema = TestDatabase.freshSchema("schemas")) {
+      JdbcClient sql = JdbcClient.create(schema.dataSource());
+
+      assertThat(sql.sql("SHOW plan_cache_mode").query(String.class).single())
+          .isEqualTo("force_generic_plan");
+      assertThat(sql.sql("SELECT current_schema()").query(String.class).single())
+          .isEqualTo(schema.name());
+    }
+  }
+
+  @Test
+  void vacuumLeavesThePendingAppendsTableItsEmptyPages() {
+    try (IsolatedSchema schema = TestDatabase.freshSchema("schemas")) {
+      assertThat(
+              JdbcClient.create(schema.dataSource())
+                  .sql(
+                      "SELECT reloptions FROM pg_class WHERE oid = CAST('audit_pending' AS regclass)")
+                  .query(String.class)
+                  .single())
+          .contains("vacuum_truncate=false");
     }
   }
 

@@ -1,0 +1,103 @@
+package com.closeout.propagation.jdbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.closeout.testsupport.TestDatabase;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+class StoreStatisticsIntegrationTests {
+  private IsolatedSchema schema;
+  private JdbcClient sql;
+  private StoreStatistics statistics;
+
+  @BeforeEach
+  void freshStore() {
+    schema = TestDatabase.freshSchema("statistics");
+    sql = JdbcClient.create(schema.dataSource());
+    // Only the statistics under test may analyze the inbox here.
+    sql.sql("ALTER TABLE inbox SET (autovacuum_enabled = false)").update();
+    statistics = new StoreStatistics(schema.dataSource());
+  }
+
+  @AfterEach
+  void dropStore() {
+    schema.close();
+  }
+
+  @Test
+  void aYoungTableChangedByMoreRowsThanItsStatisticsKnewIsAnalyzedOnce() {
+    addInboxRows(0, 1_500);
+    awaitInboxChangesCounted(1_500);
+
+    assertThat(statistics.analyzeGrown()).containsExactly("inbox");
+
+    assertThat(
+            sql.sql(
+                    """
+                    SELECT last_analyze IS NOT NULL FROM pg_stat_user_tables
+                     WHERE relid = CAST('inbox' AS regclass)
+                    """)
+                .query(Boolean.class)
+                .single())
+        .isTrue();
+    assertThat(statistics.analyzeGrown()).isEmpty();
+  }
+
+  @Test
+  void aTableChangedByFewerRowsThanItHeldWhenAnalyzedIsLeftToAutovacuum() {
+    addInboxRows(0, 1_500);
+    awaitInboxChangesCounted(1_500);
+    sql.sql("ANALYZE inbox").update();
+    addInboxRows(1_500, 1_200);
+    awaitInboxChangesCounted(1_200);
+
+    assertThat(statistics.analyzeGrown()).isEmpty();
+
+    addInboxRows(2_700, 400);
+    awaitInboxChangesCounted(1_600);
+
+    assertThat(statistics.analyzeGrown()).containsExactly("inbox");
+  }
+
+  @Test
+  void aTableChangedByFewerRowsThanTheFloorIsLeftToAutovacuumEvenIfItWasEmpty() {
+    addInboxRows(0, 900);
+    awaitInboxChangesCounted(900);
+
+    assertThat(statistics.analyzeGrown()).isEmpty();
+  }
+
+  private void addInboxRows(int from, int count) {
+    sql.sql(
+            """
+            INSERT INTO inbox (event_id, event_type, received_at, outcome)
+            SELECT 'evt-' || n, 'closure', now(), 'ACCEPTED'
+              FROM generate_series(:from, :from + :count - 1) AS n
+            """)
+        .param("from", from)
+        .param("count", count)
+        .update();
+  }
+
+  /** A backend reports its table counts a moment after its transaction, not with it. */
+  private void awaitInboxChangesCounted(long changes) {
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .pollInterval(Duration.ofMillis(100))
+        .until(
+            () ->
+                sql.sql(
+                            """
+                        SELECT n_mod_since_analyze FROM pg_stat_user_tables
+                         WHERE relid = CAST('inbox' AS regclass)
+                        """)
+                        .query(Long.class)
+                        .single()
+                    >= changes);
+  }
+}
