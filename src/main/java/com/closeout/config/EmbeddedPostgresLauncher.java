@@ -30,6 +30,9 @@ public final class EmbeddedPostgresLauncher {
   private static final String DUPLICATE_DATABASE = "42P04";
   private static final Duration STARTUP_WAIT = Duration.ofSeconds(60);
 
+  /** Evicted dirty pages a backend lets the kernel hold before it asks for their write-back. */
+  static final String BACKEND_FLUSH_AFTER = "256kB";
+
   /** Servers known to this JVM by cluster folder; those it started are closed at JVM exit. */
   private static final Map<Path, Connection> KNOWN = new HashMap<>();
 
@@ -84,6 +87,11 @@ public final class EmbeddedPostgresLauncher {
               // store flushes, and a commit waits for its flush (-c comes after -F and wins).
               .setServerConfig("fsync", "on")
               .setServerConfig("synchronous_commit", "on")
+              // A backend that evicts a dirty page hands it to the kernel to write back at once,
+              // as the checkpointer and the background writer already do: otherwise hundreds of
+              // megabytes wait dirty in the page cache until a checkpoint's fsync, and every
+              // commit's WAL flush queues behind that burst (decision 0015).
+              .setServerConfig("backend_flush_after", BACKEND_FLUSH_AFTER)
               .start();
       STARTED.put(cluster, server);
       return server.getPort();

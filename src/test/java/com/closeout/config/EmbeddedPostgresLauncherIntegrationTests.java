@@ -55,6 +55,13 @@ class EmbeddedPostgresLauncherIntegrationTests {
   }
 
   @Test
+  void theStoresBackendsHandThePagesTheyEvictToTheKernelToWriteBackAtOnce() throws SQLException {
+    EmbeddedPostgresLauncher.Connection connection = EmbeddedPostgresLauncher.start(dataDir);
+
+    assertThat(setting(connection, "backend_flush_after")).isEqualTo("256kB");
+  }
+
+  @Test
   void serverAlreadyRunningOnTheFolderIsReusedNotStartedTwice() throws Exception {
     Path other = Files.createTempDirectory("closeout-launcher-reuse");
     try (EmbeddedPostgres running =
