@@ -135,15 +135,15 @@ public final class CloseoutEngine {
 
   /** Works every closure due now until none is due; returns how many claims were worked. */
   public int runDue() {
-    return worker.runDue(() -> {});
+    return worker.runDue(ClaimListener.NONE);
   }
 
   /**
-   * As {@link #runDue()}; {@code moreMayBeDue} runs (on this thread, so it must be quick) whenever
-   * a claim took a full batch, so more may be due than this thread will take soon.
+   * As {@link #runDue()}; {@code claims} hears (on this thread) when each claim is made and when
+   * one took a full batch, so more may be due than this thread will take soon.
    */
-  public int runDue(Runnable moreMayBeDue) {
-    return worker.runDue(moreMayBeDue);
+  public int runDue(ClaimListener claims) {
+    return worker.runDue(claims);
   }
 
   public Optional<Instant> nextDueAt() {

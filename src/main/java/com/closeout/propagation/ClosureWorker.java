@@ -131,12 +131,13 @@ public final class ClosureWorker {
    * a worker that is kept busy pays three commits a batch; the claim that finds nothing due commits
    * what is still carried before returning.
    */
-  int runDue(Runnable moreMayBeDue) {
+  int runDue(ClaimListener claims) {
     sweepExpiredLeases();
     int worked = 0;
     Carry carried = Carry.NONE;
     try {
       for (int round = 0; round < MAX_ROUNDS; round++) {
+        claims.claiming();
         Instant now = clock.instant();
         List<ClosureStore.Claimed> batch =
             closures.claimDueWithSteps(
@@ -151,7 +152,7 @@ public final class ClosureWorker {
         }
         if (batch.size() == settings.batchSize()) {
           // A full batch: more may be due than this thread takes, so an idle one may help.
-          moreMayBeDue.run();
+          claims.claimedInFull();
         }
         carried = workBatch(batch.stream().map(ClosureRun::new).toList(), handed);
         worked += batch.size();

@@ -19,15 +19,17 @@ import java.util.function.LongSupplier;
  * so one batch's commits overlap another's target calls and the store works on more than one
  * connection at a time.
  *
- * <p>An announcement while a thread has been working for less than {@link #GATHER} wakes no other:
- * the working thread claims again when its batch is done and takes everything announced meanwhile,
- * in one batch. Below the load at which claims come back full, one thread works bigger batches
- * instead of two threads working batches of one or two, each paying a whole batch's statements,
- * round trips and commits (decision 0011). An announcement once a thread has worked longer (slow
- * targets) wakes a sleeping thread, so a closure never waits for a long batch while a thread
- * sleeps; so does a claim that came back full ({@link CloseoutEngine#runDue(Runnable)}). An
- * announcement left to a working thread makes it poll once more before it sleeps, so an
- * announcement after its last claim is never slept through.
+ * <p>An announcement while a thread works a batch it claimed less than {@link #GATHER} ago wakes no
+ * other: the working thread claims again when its batch is done and takes everything announced
+ * meanwhile, in one batch. Below the load at which claims come back full, one thread works bigger
+ * batches instead of two threads working batches of one or two, each paying a whole batch's
+ * statements, round trips and commits (decision 0011). The window counts from the batch's claim,
+ * not from the poll's start: a thread kept busy batch after batch at a steady load is still about
+ * to claim again (decision 0016). An announcement once a batch has taken longer (slow targets)
+ * wakes a sleeping thread, so a closure never waits for a long batch while a thread sleeps; so does
+ * a claim that came back full ({@link ClaimListener#claimedInFull()}). An announcement left to a
+ * working thread makes it poll once more before it sleeps, so an announcement after its last claim
+ * is never slept through.
  *
  * <p>Hand-written rather than on a scheduler: "now, when signalled, else after the interval,
  * without losing a signal that arrives while a poll is finishing" is what the loop below does
@@ -55,8 +57,22 @@ public final class WorkerThreads {
   /** Threads inside a poll: while one is, an announcement waits for it. */
   private final AtomicInteger working = new AtomicInteger();
 
-  /** When the latest poll began ({@link #nanoTime}). */
-  private final AtomicLong latestPollBegan = new AtomicLong();
+  /** When the latest poll or claim began ({@link #nanoTime}): the batch a thread works. */
+  private final AtomicLong latestBatchBegan = new AtomicLong();
+
+  /** What a working thread tells of its claims: each begins a batch; a full one wakes another. */
+  private final ClaimListener claims =
+      new ClaimListener() {
+        @Override
+        public void claiming() {
+          latestBatchBegan.set(nanoTime.getAsLong());
+        }
+
+        @Override
+        public void claimedInFull() {
+          wakeAnother();
+        }
+      };
 
   private final LongSupplier nanoTime;
 
@@ -118,11 +134,11 @@ public final class WorkerThreads {
   }
 
   /**
-   * Work may be due: a thread working for less than {@link #GATHER} polls again when it is done;
-   * otherwise one sleeping thread polls at once.
+   * Work may be due: a thread working a batch claimed less than {@link #GATHER} ago claims again
+   * when it is done; otherwise one sleeping thread polls at once.
    */
   public void wake() {
-    if (working.get() > 0 && nanoTime.getAsLong() - latestPollBegan.get() < GATHER.toNanos()) {
+    if (working.get() > 0 && nanoTime.getAsLong() - latestBatchBegan.get() < GATHER.toNanos()) {
       wakePending.set(true);
       // The working thread may have finished between the look and the mark, found nothing pending
       // and gone to sleep: with none working, the mark alone would wait out a poll interval. Taken
@@ -177,11 +193,11 @@ public final class WorkerThreads {
       boolean failed = false;
       if (poll) {
         working.incrementAndGet();
-        latestPollBegan.set(nanoTime.getAsLong());
+        latestBatchBegan.set(nanoTime.getAsLong());
         try {
           // Its last claim found nothing due: there is nothing more to poll for unless work is
           // announced (or claimed in full elsewhere) meanwhile.
-          engine.runDue(this::wakeAnother);
+          engine.runDue(claims);
         } catch (RuntimeException e) {
           failed = true;
           failures.accept(e);

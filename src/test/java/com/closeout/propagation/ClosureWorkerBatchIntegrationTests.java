@@ -198,15 +198,28 @@ class ClosureWorkerBatchIntegrationTests {
   }
 
   @Test
-  void onlyAClaimOfAFullBatchSaysThatMoreMayBeDue() {
+  void eachClaimIsAnnouncedAndOnlyAClaimOfAFullBatchSaysThatMoreMayBeDue() {
     CloseoutEngine engine = engine(StepCommitListener.NONE);
     List<CleanEscalation> escalations = receive(engine, 40);
+    AtomicInteger claims = new AtomicInteger();
     AtomicInteger fullClaims = new AtomicInteger();
 
-    engine.runDue(fullClaims::incrementAndGet);
+    engine.runDue(
+        new ClaimListener() {
+          @Override
+          public void claiming() {
+            claims.incrementAndGet();
+          }
+
+          @Override
+          public void claimedInFull() {
+            fullClaims.incrementAndGet();
+          }
+        });
 
     assertEachCompletedExactlyOnce(escalations);
     // 32, then 8, then none.
+    assertThat(claims.get()).isEqualTo(3);
     assertThat(fullClaims.get()).isOne();
   }
 

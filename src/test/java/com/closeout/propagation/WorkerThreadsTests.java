@@ -159,7 +159,7 @@ class WorkerThreadsTests {
               // The fourth poll (after the start's three and the announcement's first) found a
               // full batch.
               if (polls.incrementAndGet() == 4) {
-                call.getArgument(0, Runnable.class).run();
+                call.getArgument(0, ClaimListener.class).claimedInFull();
               }
               return 0;
             });
@@ -231,6 +231,41 @@ class WorkerThreadsTests {
     nanos.addAndGet(WorkerThreads.GATHER.toNanos());
     threads.wake();
 
+    reachesAndStays(held.polls(), 4);
+    held.release().countDown();
+  }
+
+  @Test
+  void anAnnouncementWhileAThreadWorksABatchClaimedWithinTheWindowWakesNoOtherHoweverLongItPolled()
+      throws Exception {
+    AtomicLong nanos = new AtomicLong();
+    HeldPoll held = new HeldPoll(new AtomicInteger(), new CountDownLatch(1), new CountDownLatch(1));
+    when(engine.runDue(any()))
+        .thenAnswer(
+            call -> {
+              if (held.polls().incrementAndGet() == 3) {
+                // A steady load: one batch took the whole window, the next was claimed just now.
+                ClaimListener claims = call.getArgument(0, ClaimListener.class);
+                claims.claiming();
+                nanos.addAndGet(WorkerThreads.GATHER.toNanos());
+                claims.claiming();
+                held.reached().countDown();
+                held.release().await(5, TimeUnit.SECONDS);
+              }
+              return 0;
+            });
+    threads = new WorkerThreads(engine, 2, AN_HOUR, "test-worker", failures::add, nanos::get);
+    threads.start();
+    await().atMost(Duration.ofSeconds(5)).until(() -> held.polls().get() == 2);
+    threads.wake();
+    assertThat(held.reached().await(5, TimeUnit.SECONDS)).isTrue();
+
+    threads.wake();
+    reachesAndStays(held.polls(), 3);
+
+    // This batch too has now taken longer than the window.
+    nanos.addAndGet(WorkerThreads.GATHER.toNanos());
+    threads.wake();
     reachesAndStays(held.polls(), 4);
     held.release().countDown();
   }
