@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -219,13 +220,7 @@ class WorkerThreadsTests {
   void anAnnouncementOnceAThreadHasWorkedLongerThanTheGatherWindowWakesAnother() throws Exception {
     AtomicLong nanos = new AtomicLong();
     HeldPoll held = holdTheThirdPoll();
-    threads = new WorkerThreads(engine, 2, AN_HOUR, "test-worker", failures::add, nanos::get);
-    threads.start();
-    await().atMost(Duration.ofSeconds(5)).until(() -> held.polls().get() == 2);
-    threads.wake();
-    assertThat(held.reached().await(5, TimeUnit.SECONDS)).isTrue();
-    threads.wake();
-    reachesAndStays(held.polls(), 3);
+    holdsTheThirdPollWithAnAnnouncementLeftToIt(held, nanos::get);
 
     // The working thread's batch has taken longer than the window (slow targets).
     nanos.addAndGet(WorkerThreads.GATHER.toNanos());
@@ -239,29 +234,16 @@ class WorkerThreadsTests {
   void anAnnouncementWhileAThreadWorksABatchClaimedWithinTheWindowWakesNoOtherHoweverLongItPolled()
       throws Exception {
     AtomicLong nanos = new AtomicLong();
-    HeldPoll held = new HeldPoll(new AtomicInteger(), new CountDownLatch(1), new CountDownLatch(1));
-    when(engine.runDue(any()))
-        .thenAnswer(
-            call -> {
-              if (held.polls().incrementAndGet() == 3) {
-                // A steady load: one batch took the whole window, the next was claimed just now.
-                ClaimListener claims = call.getArgument(0, ClaimListener.class);
-                claims.claiming();
-                nanos.addAndGet(WorkerThreads.GATHER.toNanos());
-                claims.claiming();
-                held.reached().countDown();
-                held.release().await(5, TimeUnit.SECONDS);
-              }
-              return 0;
+    HeldPoll held =
+        holdThePoll(
+            3,
+            claims -> {
+              // A steady load: one batch took the whole window, the next was claimed just now.
+              claims.claiming();
+              nanos.addAndGet(WorkerThreads.GATHER.toNanos());
+              claims.claiming();
             });
-    threads = new WorkerThreads(engine, 2, AN_HOUR, "test-worker", failures::add, nanos::get);
-    threads.start();
-    await().atMost(Duration.ofSeconds(5)).until(() -> held.polls().get() == 2);
-    threads.wake();
-    assertThat(held.reached().await(5, TimeUnit.SECONDS)).isTrue();
-
-    threads.wake();
-    reachesAndStays(held.polls(), 3);
+    holdsTheThirdPollWithAnAnnouncementLeftToIt(held, nanos::get);
 
     // This batch too has now taken longer than the window.
     nanos.addAndGet(WorkerThreads.GATHER.toNanos());
@@ -318,17 +300,38 @@ class WorkerThreadsTests {
   }
 
   private HeldPoll holdThePoll(int which) {
+    return holdThePoll(which, claims -> {});
+  }
+
+  /** As above; the held poll first tells its claims to the threads. */
+  private HeldPoll holdThePoll(int which, Consumer<ClaimListener> claimsBeforeHolding) {
     HeldPoll held = new HeldPoll(new AtomicInteger(), new CountDownLatch(1), new CountDownLatch(1));
     when(engine.runDue(any()))
         .thenAnswer(
             call -> {
               if (held.polls().incrementAndGet() == which) {
+                claimsBeforeHolding.accept(call.getArgument(0, ClaimListener.class));
                 held.reached().countDown();
                 held.release().await(5, TimeUnit.SECONDS);
               }
               return 0;
             });
     return held;
+  }
+
+  /**
+   * Two threads on {@code clock}: both poll at the start, an announcement wakes one into the held
+   * third poll, and one more announcement, left to it, wakes no other.
+   */
+  private void holdsTheThirdPollWithAnAnnouncementLeftToIt(HeldPoll held, LongSupplier clock)
+      throws InterruptedException {
+    threads = new WorkerThreads(engine, 2, AN_HOUR, "test-worker", failures::add, clock);
+    threads.start();
+    await().atMost(Duration.ofSeconds(5)).until(() -> held.polls().get() == 2);
+    threads.wake();
+    assertThat(held.reached().await(5, TimeUnit.SECONDS)).isTrue();
+    threads.wake();
+    reachesAndStays(held.polls(), 3);
   }
 
   /** The named thread is parked between two polls (not in a poll). */
