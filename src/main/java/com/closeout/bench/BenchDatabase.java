@@ -99,6 +99,20 @@ public final class BenchDatabase implements AutoCloseable {
   }
 
   /**
+   * Bytes of WAL the server has written so far (its insert position): exact at any moment, with no
+   * statistics to wait for, and everyone's on a shared server, as {@link #committedTransactions()}.
+   */
+  public long walWritten() {
+    return readStatistics(
+        "SELECT pg_wal_lsn_diff(pg_current_wal_insert_lsn(), '0/0')::bigint",
+        null,
+        rs -> {
+          rs.next();
+          return rs.getLong(1);
+        });
+  }
+
+  /**
    * Rows inserted, updated and deleted so far in each table of {@code schema}, as PostgreSQL
    * counted them (pg_stat_user_tables), keyed {@code INSERT table}, {@code UPDATE table} and {@code
    * DELETE table}: the write set however the statements were shaped (a multi-row INSERT, a batch,

@@ -104,6 +104,7 @@ public record BenchReport(
     map.put("jdbcCommitsPerClosure", round(closeout.jdbcCommitsPerClosure()));
     map.put("commitRoundTripsPerClosure", round(closeout.commitRoundTripsPerClosure()));
     map.put("writeTransactionsPerClosure", round(closeout.writeCommitsPerClosure()));
+    map.put("walBytesPerClosure", Math.round(closeout.walBytesPerClosure()));
     Map<String, Object> byKind = new java.util.TreeMap<>();
     closeout
         .counts()
@@ -125,6 +126,7 @@ public record BenchReport(
     Map<String, Object> halfByKind = new java.util.TreeMap<>();
     halfCounts.kinds().forEach((kind, n) -> halfByKind.put(kind, round((double) n / halfClosures)));
     open.put("statementsPerClosureByKind", halfByKind);
+    open.put("walBytesPerClosure", Math.round(closeout.halfRateWalBytesPerClosure()));
     open.put("cpuPerClosure", cpu(closeout.halfRateCpu()));
     Map<String, Object> warmup = new LinkedHashMap<>();
     warmup.put("parts", closeout.openLoopWarmup().parts());
@@ -251,11 +253,12 @@ public record BenchReport(
     }
     out.printf(
         "  per closure: %s statements, %s round trips, %s commits (%s of them a round trip of"
-            + " their own); CPU ms: JVM %s, database %s (machine %s busy)%n",
+            + " their own), %s bytes of WAL; CPU ms: JVM %s, database %s (machine %s busy)%n",
         fmt((double) closeout.halfRateCounts().statements() / closeout.halfRateClosures()),
         fmt((double) closeout.halfRateCounts().roundTrips() / closeout.halfRateClosures()),
         fmt((double) closeout.halfRateCounts().commits() / closeout.halfRateClosures()),
         fmt((double) closeout.halfRateCounts().commitRoundTrips() / closeout.halfRateClosures()),
+        fmt(closeout.halfRateWalBytesPerClosure()),
         fmt(closeout.halfRateCpu().jvmMillis()),
         fmt(closeout.halfRateCpu().serverMillis()),
         fmt(closeout.halfRateCpu().busyShare()));
@@ -269,11 +272,12 @@ public record BenchReport(
         fmt(closeout.peakHeapMiB()), fmt(closeout.heapAfterGcMiB()));
     out.printf(
         "JDBC per closure: %s round trips, %s commits (%s of them writing, %s a round trip of"
-            + " their own)%n",
+            + " their own); %s bytes of WAL%n",
         fmt(closeout.roundTripsPerClosure()),
         fmt(closeout.jdbcCommitsPerClosure()),
         fmt(closeout.writeCommitsPerClosure()),
-        fmt(closeout.commitRoundTripsPerClosure()));
+        fmt(closeout.commitRoundTripsPerClosure()),
+        fmt(closeout.walBytesPerClosure()));
     out.printf(
         "Closeout / %s: %s x throughput; Closeout / ceiling: %s%n%n",
         peer == null ? "peer" : peer.name(),

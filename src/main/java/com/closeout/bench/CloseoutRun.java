@@ -18,6 +18,8 @@ package com.closeout.bench;
  * @param halfRateClosures closures of the open-loop phase (its warm-up included)
  * @param halfRateCpu CPU per closure of the open-loop phase
  * @param openLoopWarmup the unmeasured open loop run before the measured one
+ * @param walBytes WAL the server wrote during the closed-loop phase
+ * @param halfRateWalBytes WAL the server wrote during the open-loop phase
  */
 public record CloseoutRun(
     ClosureTimings.Figures figures,
@@ -33,7 +35,9 @@ public record CloseoutRun(
     CountingDataSource.Counts halfRateCounts,
     int halfRateClosures,
     CpuMeter.Cost halfRateCpu,
-    OpenLoopWarmup openLoopWarmup) {
+    OpenLoopWarmup openLoopWarmup,
+    long walBytes,
+    long halfRateWalBytes) {
 
   public double statementsPerClosure() {
     return (double) counts.statements() / closures;
@@ -50,6 +54,14 @@ public record CloseoutRun(
   /** Commits that cost a round trip of their own (not sent with the transaction's last write). */
   public double commitRoundTripsPerClosure() {
     return (double) counts.commitRoundTrips() / closures;
+  }
+
+  public double walBytesPerClosure() {
+    return (double) walBytes / closures;
+  }
+
+  public double halfRateWalBytesPerClosure() {
+    return (double) halfRateWalBytes / halfRateClosures;
   }
 
   public double writeCommitsPerClosure() {

@@ -168,7 +168,9 @@ public final class ClosureBench {
           half.counts(),
           halfCases,
           half.cpu(),
-          warmup);
+          warmup,
+          main.walBytes(),
+          half.walBytes());
     }
   }
 
@@ -244,9 +246,10 @@ public final class ClosureBench {
   /**
    * @param counts the phase's JDBC statements, round trips and commits
    * @param cpu CPU per closure of the phase (JVM, database server) and how busy the machine was
+   * @param walBytes WAL the server wrote during the phase, its last entries' chaining included
    */
   private record Phase(
-      ClosureTimings timings, CountingDataSource.Counts counts, CpuMeter.Cost cpu) {}
+      ClosureTimings timings, CountingDataSource.Counts counts, CpuMeter.Cost cpu, long walBytes) {}
 
   private void writeTrace(ClosureTimings timings, Path file) {
     try {
@@ -310,6 +313,7 @@ public final class ClosureBench {
     AuditChainLoop chainer =
         new AuditChainLoop(stores.audit(), AuditProperties.DEFAULT_CHAIN_INTERVAL, true);
     CpuMeter.Reading cpuBefore = cpu.read();
+    long walBefore = database.walWritten();
     long phaseStart = System.nanoTime();
     chainer.start();
     worker.start();
@@ -371,10 +375,11 @@ public final class ClosureBench {
       }
       rethrow(failure);
       chainer.stop();
+      long walBytes = database.walWritten() - walBefore;
       CountingDataSource.Counts counts = counting.counts();
       beforeTeardown.run();
       Reference.reachabilityFence(engine);
-      return new Phase(timings, counts, cost);
+      return new Phase(timings, counts, cost, walBytes);
     } finally {
       worker.stop(Duration.ofSeconds(60));
       chainer.stop();
