@@ -63,6 +63,20 @@ public record BenchReport(
             closeout.heapAfterGcMiB() <= 256));
   }
 
+  /** The disk probe's flushes; null when none ran (the server is on another machine). */
+  private static Map<String, Object> flushes(DiskFlushProbe.Flushes flushes) {
+    if (flushes.count() == 0) {
+      return null;
+    }
+    Map<String, Object> map = new LinkedHashMap<>();
+    map.put("count", flushes.count());
+    map.put("p50Millis", round(flushes.p50Millis()));
+    map.put("p99Millis", round(flushes.p99Millis()));
+    map.put("maxMillis", round(flushes.maxMillis()));
+    map.put("over50Millis", flushes.over50Millis());
+    return map;
+  }
+
   private static Map<String, Object> cpu(CpuMeter.Cost cost) {
     Map<String, Object> cpu = new LinkedHashMap<>();
     cpu.put("jvmMillis", round(cost.jvmMillis()));
@@ -105,6 +119,7 @@ public record BenchReport(
     map.put("commitRoundTripsPerClosure", round(closeout.commitRoundTripsPerClosure()));
     map.put("writeTransactionsPerClosure", round(closeout.writeCommitsPerClosure()));
     map.put("walBytesPerClosure", Math.round(closeout.walBytesPerClosure()));
+    map.put("diskFlushes", flushes(closeout.diskFlushes()));
     Map<String, Object> byKind = new java.util.TreeMap<>();
     closeout
         .counts()
@@ -127,6 +142,7 @@ public record BenchReport(
     halfCounts.kinds().forEach((kind, n) -> halfByKind.put(kind, round((double) n / halfClosures)));
     open.put("statementsPerClosureByKind", halfByKind);
     open.put("walBytesPerClosure", Math.round(closeout.halfRateWalBytesPerClosure()));
+    open.put("diskFlushes", flushes(closeout.halfRateDiskFlushes()));
     open.put("cpuPerClosure", cpu(closeout.halfRateCpu()));
     Map<String, Object> warmup = new LinkedHashMap<>();
     warmup.put("parts", closeout.openLoopWarmup().parts());
@@ -262,6 +278,17 @@ public record BenchReport(
         fmt(closeout.halfRateCpu().jvmMillis()),
         fmt(closeout.halfRateCpu().serverMillis()),
         fmt(closeout.halfRateCpu().busyShare()));
+    DiskFlushProbe.Flushes flushes = closeout.halfRateDiskFlushes();
+    if (flushes.count() > 0) {
+      out.printf(
+          "  the store's disk meanwhile: %d flushes of 8 kB, p50 %s ms, p99 %s ms, slowest %s ms"
+              + " (%d over 50 ms: every commit waited as long)%n",
+          flushes.count(),
+          fmt(flushes.p50Millis()),
+          fmt(flushes.p99Millis()),
+          fmt(flushes.maxMillis()),
+          flushes.over50Millis());
+    }
     out.printf(
         "CPU ms per closure at the maximum rate: JVM %s, database %s (machine %s busy)%n",
         fmt(closeout.cpu().jvmMillis()),

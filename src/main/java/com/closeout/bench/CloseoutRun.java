@@ -20,6 +20,8 @@ package com.closeout.bench;
  * @param openLoopWarmup the unmeasured open loop run before the measured one
  * @param walBytes WAL the server wrote during the closed-loop phase
  * @param halfRateWalBytes WAL the server wrote during the open-loop phase
+ * @param diskFlushes how the store's disk flushed a probe's writes during the closed-loop phase
+ * @param halfRateDiskFlushes the same during the open-loop phase
  */
 public record CloseoutRun(
     ClosureTimings.Figures figures,
@@ -37,7 +39,9 @@ public record CloseoutRun(
     CpuMeter.Cost halfRateCpu,
     OpenLoopWarmup openLoopWarmup,
     long walBytes,
-    long halfRateWalBytes) {
+    long halfRateWalBytes,
+    DiskFlushProbe.Flushes diskFlushes,
+    DiskFlushProbe.Flushes halfRateDiskFlushes) {
 
   public double statementsPerClosure() {
     return (double) counts.statements() / closures;

@@ -170,7 +170,9 @@ public final class ClosureBench {
           half.cpu(),
           warmup,
           main.walBytes(),
-          half.walBytes());
+          half.walBytes(),
+          main.flushes(),
+          half.flushes());
     }
   }
 
@@ -247,9 +249,15 @@ public final class ClosureBench {
    * @param counts the phase's JDBC statements, round trips and commits
    * @param cpu CPU per closure of the phase (JVM, database server) and how busy the machine was
    * @param walBytes WAL the server wrote during the phase, its last entries' chaining included
+   * @param flushes how the store's disk flushed a probe's writes meanwhile ({@link
+   *     DiskFlushProbe.Flushes#NONE} when the server is not on this machine)
    */
   private record Phase(
-      ClosureTimings timings, CountingDataSource.Counts counts, CpuMeter.Cost cpu, long walBytes) {}
+      ClosureTimings timings,
+      CountingDataSource.Counts counts,
+      CpuMeter.Cost cpu,
+      long walBytes,
+      DiskFlushProbe.Flushes flushes) {}
 
   private void writeTrace(ClosureTimings timings, Path file) {
     try {
@@ -314,6 +322,7 @@ public final class ClosureBench {
         new AuditChainLoop(stores.audit(), AuditProperties.DEFAULT_CHAIN_INTERVAL, true);
     CpuMeter.Reading cpuBefore = cpu.read();
     long walBefore = database.walWritten();
+    Optional<DiskFlushProbe> probe = DiskFlushProbe.beside(cpu.serverDataDirectory());
     long phaseStart = System.nanoTime();
     chainer.start();
     worker.start();
@@ -367,6 +376,8 @@ public final class ClosureBench {
       // Read while the worker's threads live (an ended thread's time is not theirs any more); the
       // last commit after the last notice is left out.
       CpuMeter.Cost cost = cpu.read().since(cpuBefore, count, System.nanoTime() - phaseStart);
+      DiskFlushProbe.Flushes flushes =
+          probe.map(DiskFlushProbe::stop).orElse(DiskFlushProbe.Flushes.NONE);
       // The last batch's results commit after its notices (they ride with the next claim, which
       // finds nothing): the worker stops first, then the phase's last entries are chained, and
       // only then is anything counted.
@@ -379,8 +390,9 @@ public final class ClosureBench {
       CountingDataSource.Counts counts = counting.counts();
       beforeTeardown.run();
       Reference.reachabilityFence(engine);
-      return new Phase(timings, counts, cost, walBytes);
+      return new Phase(timings, counts, cost, walBytes, flushes);
     } finally {
+      probe.ifPresent(DiskFlushProbe::close);
       worker.stop(Duration.ofSeconds(60));
       chainer.stop();
       executor.shutdownNow();

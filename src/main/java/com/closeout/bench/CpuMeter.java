@@ -9,6 +9,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.TreeMap;
 import java.util.concurrent.locks.LockSupport;
@@ -115,6 +116,21 @@ public final class CpuMeter {
       LockSupport.parkNanos(100_000_000L);
     }
     return new CpuMeter(postmasterOf(database).orElse(-1));
+  }
+
+  /**
+   * The server's data directory when the server runs on this machine and its process may be looked
+   * into (PostgreSQL works in its data directory); empty otherwise.
+   */
+  public Optional<Path> serverDataDirectory() {
+    if (postmasterPid < 0) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(Path.of("/proc", Long.toString(postmasterPid), "cwd").toRealPath());
+    } catch (IOException | SecurityException e) {
+      return Optional.empty();
+    }
   }
 
   public Reading read() {

@@ -84,6 +84,24 @@ class BenchReportTests {
     assertThat(open).containsEntry("walBytesPerClosure", 25_000L);
   }
 
+  @Test
+  void theOpenLoopPhaseReportsHowTheStoresDiskFlushedAndNothingWhereNoProbeRan() {
+    Map<String, Object> map = report(50, 48.0).toMap();
+
+    assertThat(map).containsEntry("diskFlushes", null);
+    @SuppressWarnings("unchecked")
+    Map<String, Object> open = (Map<String, Object>) map.get("openLoopCosts");
+    assertThat(open)
+        .containsEntry(
+            "diskFlushes",
+            Map.of(
+                "count", 1_500,
+                "p50Millis", 0.12,
+                "p99Millis", 3.4,
+                "maxMillis", 191.8,
+                "over50Millis", 2));
+  }
+
   private static BenchReport.Goal goal(BenchReport report, String name) {
     return report.goals().stream().filter(g -> g.name().equals(name)).findFirst().orElseThrow();
   }
@@ -124,7 +142,9 @@ class BenchReportTests {
             new CpuMeter.Cost(4.0, 6.0, Double.NaN),
             new OpenLoopWarmup(2, 21.5, 0.03, true),
             21_000_000L,
-            5_000_000L);
+            5_000_000L,
+            DiskFlushProbe.Flushes.NONE,
+            new DiskFlushProbe.Flushes(1_500, 0.12, 3.4, 191.8, 2));
     return new BenchReport(
         "embedded",
         settings,
