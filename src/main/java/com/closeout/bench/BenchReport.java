@@ -282,7 +282,7 @@ public record BenchReport(
     if (flushes.count() > 0) {
       out.printf(
           "  the store's disk meanwhile: %d flushes of 8 kB, p50 %s ms, p99 %s ms, slowest %s ms"
-              + " (%d over 50 ms: every commit waited as long)%n",
+              + " (%d over 50 ms: a commit then waits about as long)%n",
           flushes.count(),
           fmt(flushes.p50Millis()),
           fmt(flushes.p99Millis()),

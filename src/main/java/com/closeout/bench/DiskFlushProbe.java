@@ -122,7 +122,8 @@ public final class DiskFlushProbe implements AutoCloseable {
   /**
    * How long the probe's flushes took.
    *
-   * @param over50Millis flushes that took longer than 50 ms: each stopped every commit as long
+   * @param over50Millis flushes that took longer than 50 ms: a commit flushing the WAL meanwhile
+   *     waits about as long (seen so in session 13)
    */
   public record Flushes(
       int count, double p50Millis, double p99Millis, double maxMillis, int over50Millis) {
