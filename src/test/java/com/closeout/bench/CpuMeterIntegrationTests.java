@@ -60,6 +60,21 @@ class CpuMeterIntegrationTests {
   }
 
   @Test
+  void theDataDirectoryFoundForAServerOnThisMachineIsTheOneTheServerNames() throws Exception {
+    assumeThat(Files.isDirectory(Path.of("/proc/self"))).isTrue();
+    DataSource server = TestDatabase.server();
+    CpuMeter meter = CpuMeter.of(server);
+    // Another user's server process cannot be looked into: then no directory, and no probe.
+    assumeThat(meter.serverDataDirectory()).isPresent();
+
+    String named =
+        JdbcClient.create(server).sql("SHOW data_directory").query(String.class).single();
+
+    assertThat(meter.serverDataDirectory()).contains(Path.of(named).toRealPath());
+    assertThat(meter.serverDataDirectory().orElseThrow().resolve("PG_VERSION")).exists();
+  }
+
+  @Test
   void theJitCompilersTimeIsReadFromItsOwnThreads() {
     assumeThat(Files.isDirectory(Path.of("/proc/self/task"))).isTrue();
 
