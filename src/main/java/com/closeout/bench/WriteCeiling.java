@@ -36,12 +36,15 @@ public final class WriteCeiling {
           "inbox",
           "closures",
           "closure_steps",
+          "closure_step_priors",
           "audit_pending",
           "audit_entries",
           "completion_records");
 
-  /** Pending audit entries leave when chained. */
-  private static final List<String> DELETE_ORDER = List.of("audit_pending");
+  /**
+   * Pending audit entries leave when chained; prior values of steps never written are forgotten.
+   */
+  private static final List<String> DELETE_ORDER = List.of("audit_pending", "closure_step_priors");
 
   private static final List<String> UPDATE_ORDER =
       List.of("closures", "closure_steps", "inbox", "audit_head");
@@ -333,6 +336,20 @@ public final class WriteCeiling {
               List.of("int8", "text", "int4", "text"),
               List.of()));
       statements.put(
+          "INSERT closure_step_priors",
+          new Statement(
+              "INSERT INTO closure_step_priors (closure_id, step, prior)"
+                  + " SELECT u.c1, u.c2, CAST(u.c3 AS jsonb) FROM unnest(?, ?, ?) AS u(c1, c2, c3)",
+              List.of("int8", "text", "text"),
+              List.of()));
+      statements.put(
+          "DELETE closure_step_priors",
+          new Statement(
+              "DELETE FROM closure_step_priors p USING unnest(?, ?) AS u(c1, c2)"
+                  + " WHERE p.closure_id = u.c1 AND p.step = u.c2",
+              List.of("int8", "text"),
+              List.of()));
+      statements.put(
           "INSERT audit_pending",
           new Statement(
               PENDING_APPEND + " FROM unnest(?, ?, ?, ?, ?, ?) AS u(c1, c2, c3, c4, c5, c6)",
@@ -412,6 +429,13 @@ public final class WriteCeiling {
           "INSERT closure_steps",
           "INSERT INTO closure_steps (closure_id, step, step_order, status, idempotency_key)"
               + " VALUES (?, ?, ?, 'PENDING', ?)");
+      sql.put(
+          "INSERT closure_step_priors",
+          "INSERT INTO closure_step_priors (closure_id, step, prior)"
+              + " VALUES (?, ?, CAST(? AS jsonb))");
+      sql.put(
+          "DELETE closure_step_priors",
+          "DELETE FROM closure_step_priors WHERE closure_id = ? AND step = ?");
       sql.put(
           "INSERT audit_pending",
           PENDING_APPEND
@@ -534,6 +558,11 @@ public final class WriteCeiling {
      * The rows of a run, split so no statement names a row twice: the n-th time a row is named, it
      * goes in the n-th statement. Inserts name new rows, so they stay one statement.
      */
+    /** The step of a closure's k-th prior values: one row per step, as the primary key wants. */
+    private static String priorStep(Step[] steps, int k) {
+      return k < steps.length ? steps[k].name() : "EXTRA_" + k;
+    }
+
     private static List<List<Row>> layers(Statement statement, List<Row> run) {
       List<List<Row>> layers = new ArrayList<>();
       if (statement.keyColumns().isEmpty()) {
@@ -617,6 +646,11 @@ public final class WriteCeiling {
                           k + 1,
                           escalation + ":v1:" + (k < steps.length ? steps[k].name() : k)
                         }));
+            case "closure_step_priors" ->
+                rows.add(
+                    new Row(
+                        "INSERT closure_step_priors",
+                        new Object[] {id, priorStep(steps, k), SNAPSHOT_JSON}));
             case "audit_pending" ->
                 rows.add(
                     new Row(
@@ -663,6 +697,14 @@ public final class WriteCeiling {
               plan.rowsOf("INSERT audit_pending", index));
       for (int k = 0; k < chained; k++) {
         rows.add(new Row("DELETE audit_pending", new Object[] {pendingId(index, k)}));
+      }
+      // Forgotten prior values are the closure's own, as many as it recorded at most.
+      int forgotten =
+          Math.min(
+              plan.rowsOf("DELETE closure_step_priors", index),
+              plan.rowsOf("INSERT closure_step_priors", index));
+      for (int k = 0; k < forgotten; k++) {
+        rows.add(new Row("DELETE closure_step_priors", new Object[] {id, priorStep(steps, k)}));
       }
       for (String table : UPDATE_ORDER) {
         int n = plan.rowsOf("UPDATE " + table, index);

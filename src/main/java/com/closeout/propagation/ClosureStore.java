@@ -94,7 +94,12 @@ public interface ClosureStore {
 
   List<StepProgress> steps(long closureId);
 
-  /** Records what the targets held before the step wrote, unless already recorded. */
+  /**
+   * Records what the targets held before the step wrote. A step read with prior values recorded
+   * keeps them (the first recording wins); one recorded or changed since it was read throws {@link
+   * ConcurrentClosureChangeException}. Recording leaves the step's revision as it is; every later
+   * guarded write of the step also checks that prior values are recorded as they were when read.
+   */
   StepProgress recordPrior(StepProgress step, List<TargetSnapshot> prior);
 
   /** Guarded move of a step's status, with what it wrote. */

@@ -25,9 +25,18 @@ public record StepProgress(
     written = written == null ? List.of() : List.copyOf(written);
   }
 
-  /** This step as a guarded write of its prior values leaves it: the next revision. */
+  /**
+   * This step once its prior values are recorded: recording them leaves the step's revision as it
+   * is (the guard of a later step write also names whether prior values were recorded when read).
+   */
   public StepProgress withPrior(List<TargetSnapshot> recorded) {
     return new StepProgress(
-        closureId, step, status, revision + 1, idempotencyKey, recorded, written, finishedAt);
+        closureId, step, status, revision, idempotencyKey, recorded, written, finishedAt);
+  }
+
+  /** This step once its recorded prior values are forgotten: the next revision. */
+  public StepProgress forgotten() {
+    return new StepProgress(
+        closureId, step, status, revision + 1, idempotencyKey, List.of(), written, finishedAt);
   }
 }

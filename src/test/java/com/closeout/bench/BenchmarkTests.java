@@ -73,6 +73,7 @@ class BenchmarkTests {
         .containsKeys(
             "INSERT inbox",
             "INSERT closures",
+            "INSERT closure_step_priors",
             "INSERT audit_pending",
             "DELETE audit_pending",
             "INSERT audit_entries",
@@ -127,6 +128,44 @@ class BenchmarkTests {
                     + " SELECT closeout_expect_rows(?, (SELECT count(*) FROM changed), ?);\n"
                     + "INSERT INTO audit_pending (append_id) VALUES (?);\nCOMMIT"))
         .containsExactly("UPDATE closure_steps", "INSERT audit_pending");
+  }
+
+  @Test
+  void theCeilingWritesEveryKindOfTheStoresWriteSetIncludingForgottenPriorValuesBothWays()
+      throws Exception {
+    // Every closure records five steps' prior values and every other closure forgets one: the
+    // set-based statements check each one's row count, so a delete that finds nothing fails.
+    WriteCeiling.Plan plan =
+        new WriteCeiling.Plan(
+            Map.ofEntries(
+                Map.entry("INSERT inbox", 1.0),
+                Map.entry("INSERT closures", 1.0),
+                Map.entry("INSERT closure_steps", 6.0),
+                Map.entry("INSERT closure_step_priors", 5.0),
+                Map.entry("DELETE closure_step_priors", 0.5),
+                Map.entry("INSERT audit_pending", 2.0),
+                Map.entry("DELETE audit_pending", 2.0),
+                Map.entry("INSERT audit_entries", 10.0),
+                Map.entry("INSERT completion_records", 1.0),
+                Map.entry("UPDATE closures", 2.0),
+                Map.entry("UPDATE closure_steps", 6.0),
+                Map.entry("UPDATE inbox", 1.0),
+                Map.entry("UPDATE audit_head", 0.5)),
+            1.5);
+    ByteArrayOutputStream progress = new ByteArrayOutputStream();
+
+    double rate;
+    try (BenchDatabase database = BenchDatabase.of(TestDatabase.server())) {
+      rate =
+          new WriteCeiling(database, new PrintStream(progress, true, StandardCharsets.UTF_8))
+              .run(plan, 40, 2);
+    }
+
+    assertThat(plan.unmodelled()).isEmpty();
+    assertThat(rate).isPositive();
+    assertThat(progress.toString(StandardCharsets.UTF_8))
+        .contains("JDBC_BATCH: ")
+        .contains("SET_BASED: ");
   }
 
   @Test

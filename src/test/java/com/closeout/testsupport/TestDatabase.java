@@ -28,6 +28,23 @@ public final class TestDatabase {
     return server;
   }
 
+  /**
+   * Migrates {@code schema} (created already) on the tests' server up to migration {@code target},
+   * or to the latest when null: a store as an older release left it, for migration tests.
+   */
+  public static void migrateSchema(String schema, String target) {
+    var configuration =
+        org.flywaydb.core.Flyway.configure()
+            .dataSource(server())
+            .locations("classpath:db/migration")
+            .schemas(schema)
+            .defaultSchema(schema);
+    if (target != null) {
+      configuration.target(target);
+    }
+    configuration.load().migrate();
+  }
+
   /** A migrated schema of its own; close it to drop it. */
   public static IsolatedSchema freshSchema(String prefix) {
     return StoreSchemas.isolated(server(), prefix);

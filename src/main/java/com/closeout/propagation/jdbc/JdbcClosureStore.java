@@ -274,9 +274,11 @@ public final class JdbcClosureStore implements ClosureStore {
                       )
                       SELECT c.*, s.step AS step_step, s.status AS step_status,
                              s.revision AS step_revision,
-                             s.idempotency_key AS step_idempotency_key, s.prior AS step_prior,
+                             s.idempotency_key AS step_idempotency_key, p.prior AS step_prior,
                              s.written AS step_written, s.finished_at AS step_finished_at
                         FROM claimed c LEFT JOIN closure_steps s ON s.closure_id = c.id
+                        LEFT JOIN closure_step_priors p
+                               ON p.closure_id = s.closure_id AND p.step = s.step
                        ORDER BY c.next_attempt_at, c.id, s.step_order
                       """)
                   .param("now", timestamp(now))
@@ -532,9 +534,17 @@ public final class JdbcClosureStore implements ClosureStore {
         .update();
   }
 
+  /** A step row with its prior values, from the table they are kept in (migration V8). */
+  private static final String STEPS_WITH_PRIORS =
+      """
+      SELECT s.*, p.prior
+        FROM closure_steps s
+        LEFT JOIN closure_step_priors p ON p.closure_id = s.closure_id AND p.step = s.step
+      """;
+
   @Override
   public List<StepProgress> steps(long closureId) {
-    return sql("SELECT * FROM closure_steps WHERE closure_id = :id ORDER BY step_order")
+    return sql(STEPS_WITH_PRIORS + " WHERE s.closure_id = :id ORDER BY s.step_order")
         .param("id", closureId)
         .query(JdbcClosureStore::step)
         .list();
@@ -542,7 +552,7 @@ public final class JdbcClosureStore implements ClosureStore {
 
   @Override
   public Optional<StepProgress> step(long closureId, Step step) {
-    return sql("SELECT * FROM closure_steps WHERE closure_id = :id AND step = :step")
+    return sql(STEPS_WITH_PRIORS + " WHERE s.closure_id = :id AND s.step = :step")
         .param("id", closureId)
         .param("step", step.name())
         .query(JdbcClosureStore::step)
@@ -551,39 +561,15 @@ public final class JdbcClosureStore implements ClosureStore {
 
   @Override
   public StepProgress recordPrior(StepProgress step, List<TargetSnapshot> prior) {
-    Optional<StepProgress> recorded =
-        sql("""
-                UPDATE closure_steps
-                   SET prior = CAST(:prior AS jsonb), revision = revision + 1
-                 WHERE closure_id = :closureId AND step = :step AND revision = :revision
-                   AND prior IS NULL
-                RETURNING *
-                """)
-            .param("prior", json(List.copyOf(prior)))
-            .param("closureId", step.closureId())
-            .param("step", step.step().name())
-            .param("revision", step.revision())
-            .query(JdbcClosureStore::step)
-            .optional();
-    if (recorded.isPresent()) {
-      return recorded.get();
+    return recordPriors(List.of(new PriorRecord(step, prior))).get(0);
+  }
+
+  private static void refuseNone(StepProgress step, List<TargetSnapshot> prior) {
+    if (prior.isEmpty()) {
+      // Read back, none would tell "recorded" from "never recorded".
+      throw new IllegalArgumentException(
+          "no prior values to record for step " + step.step() + " of closure " + step.closureId());
     }
-    // The first record wins: after a crash the target may already hold what Closeout wrote, so
-    // only the values read before the first write are the ones to revert to.
-    Optional<Boolean> alreadyRecorded =
-        sql("""
-                SELECT prior IS NOT NULL AS recorded FROM closure_steps
-                 WHERE closure_id = :closureId AND step = :step
-                """)
-            .param("closureId", step.closureId())
-            .param("step", step.step().name())
-            .query((rs, n) -> rs.getBoolean("recorded"))
-            .optional();
-    if (alreadyRecorded.orElse(false)) {
-      return step(step.closureId(), step.step()).orElseThrow();
-    }
-    throw new ConcurrentClosureChangeException(
-        "step " + step.step() + " of closure " + step.closureId() + " changed since read");
   }
 
   @Override
@@ -591,15 +577,20 @@ public final class JdbcClosureStore implements ClosureStore {
       StepProgress step, StepStatus to, List<TargetSnapshot> written, Instant at) {
     ClosureTransitions.check(step.status(), to);
     return sql("""
-            UPDATE closure_steps
+            UPDATE closure_steps s
                SET status = :to,
                    written = COALESCE(CAST(:written AS jsonb), written),
                    finished_at = :at,
                    revision = revision + 1
              WHERE closure_id = :closureId AND step = :step
                AND status = :from AND revision = :revision
+               -- Whether prior values are recorded, as when read (see recordPriors).
+               AND EXISTS (SELECT 1 FROM closure_step_priors p
+                            WHERE p.closure_id = s.closure_id AND p.step = s.step)
+                   = :attempted
             RETURNING *
             """)
+        .param("attempted", !step.prior().isEmpty())
         .param("to", to.name())
         .param("written", written == null ? null : json(List.copyOf(written)))
         .param("at", timestamp(at))
@@ -607,7 +598,7 @@ public final class JdbcClosureStore implements ClosureStore {
         .param("step", step.step().name())
         .param("from", step.status().name())
         .param("revision", step.revision())
-        .query(JdbcClosureStore::step)
+        .query((rs, n) -> step(rs, rs.getLong("closure_id"), "", step.prior()))
         .optional()
         .orElseThrow(
             () ->
@@ -628,18 +619,13 @@ public final class JdbcClosureStore implements ClosureStore {
       return List.of();
     }
     // The first recording wins: a step read with its prior values recorded keeps them, and nothing
-    // is written for it. The others are written in one statement, each row guarded by its revision
-    // and by having none recorded; a row that moved since it was read fails the write.
-    for (PriorRecord prior : priors) {
-      if (prior.prior().isEmpty()) {
-        // Read back, none would tell "recorded" from "never recorded".
-        throw new IllegalArgumentException(
-            "no prior values to record for step "
-                + prior.step().step()
-                + " of closure "
-                + prior.step().closureId());
-      }
-    }
+    // is written for it. The others are inserted in one statement (rows of their own, migration
+    // V8: inserted once, never rewritten), each only while its step is at the revision read and has
+    // none recorded; a step that moved since it was read fails the write. The step row is locked
+    // FOR SHARE, so a step changing meanwhile is read again at its new revision and left out, and
+    // a concurrent recording waits for the first and is left out by the primary key. The step's
+    // revision stays: its later writes check instead that prior values are recorded as read.
+    priors.forEach(prior -> refuseNone(prior.step(), prior.prior()));
     List<PriorRecord> writing =
         priors.stream().filter(prior -> prior.step().prior().isEmpty()).toList();
     if (!writing.isEmpty()) {
@@ -654,13 +640,15 @@ public final class JdbcClosureStore implements ClosureStore {
       guarded(
           """
           WITH changed AS (
-          UPDATE closure_steps s
-             SET prior = u.prior, revision = s.revision + 1
+          INSERT INTO closure_step_priors (closure_id, step, prior)
+          SELECT s.closure_id, s.step, u.prior
             FROM unnest(CAST(:ids AS bigint[]), CAST(:steps AS text[]),
                         CAST(:revisions AS bigint[]), CAST(:priors AS jsonb[]))
                  AS u(closure_id, step, revision, prior)
-           WHERE s.closure_id = u.closure_id AND s.step = u.step
-             AND s.revision = u.revision AND s.prior IS NULL
+            JOIN closure_steps s
+              ON s.closure_id = u.closure_id AND s.step = u.step AND s.revision = u.revision
+             FOR SHARE OF s
+          ON CONFLICT (closure_id, step) DO NOTHING
           RETURNING 1)
           SELECT closeout_expect_rows(:expected, (SELECT count(*) FROM changed), :what, :mismatch)
           """,
@@ -693,6 +681,7 @@ public final class JdbcClosureStore implements ClosureStore {
     params.put("steps", names(steps));
     params.put("froms", steps.stream().map(st -> st.status().name()).toArray(String[]::new));
     params.put("revisions", revisions(steps));
+    params.put("attempted", attempted(steps));
     params.put("tos", finishes.stream().map(f -> f.to().name()).toArray(String[]::new));
     params.put(
         "written",
@@ -709,10 +698,15 @@ public final class JdbcClosureStore implements ClosureStore {
                revision = s.revision + 1
           FROM unnest(CAST(:ids AS bigint[]), CAST(:steps AS text[]),
                       CAST(:froms AS text[]), CAST(:revisions AS bigint[]),
-                      CAST(:tos AS text[]), CAST(:written AS jsonb[]))
-               AS u(closure_id, step, from_status, revision, to_status, written)
+                      CAST(:attempted AS boolean[]), CAST(:tos AS text[]),
+                      CAST(:written AS jsonb[]))
+               AS u(closure_id, step, from_status, revision, attempted, to_status, written)
          WHERE s.closure_id = u.closure_id AND s.step = u.step
            AND s.status = u.from_status AND s.revision = u.revision
+           -- Whether prior values are recorded, as when read (see recordPriors).
+           AND EXISTS (SELECT 1 FROM closure_step_priors p
+                        WHERE p.closure_id = s.closure_id AND p.step = s.step)
+               = u.attempted
         RETURNING 1)
         SELECT closeout_expect_rows(:expected, (SELECT count(*) FROM changed), :what, :mismatch)
         """,
@@ -741,17 +735,26 @@ public final class JdbcClosureStore implements ClosureStore {
     if (steps.isEmpty()) {
       return List.of();
     }
+    // The step's revision moves with the delete: a worker that read the step with these prior
+    // values (and may be about to write with them) no longer finishes it.
     Set<StepRef> changed =
         changedSteps(
             sql("""
+                    WITH moved AS (
                     UPDATE closure_steps s
-                       SET prior = NULL, revision = s.revision + 1
+                       SET revision = s.revision + 1
                       FROM unnest(CAST(:ids AS bigint[]), CAST(:steps AS text[]),
                                   CAST(:revisions AS bigint[]))
                            AS u(closure_id, step, revision)
                      WHERE s.closure_id = u.closure_id AND s.step = u.step
                        AND s.revision = u.revision AND s.status = 'PENDING'
                     RETURNING s.closure_id, s.step
+                    ), forgotten AS (
+                    DELETE FROM closure_step_priors p
+                     USING moved m
+                     WHERE p.closure_id = m.closure_id AND p.step = m.step
+                    )
+                    SELECT closure_id, step FROM moved
                     """)
                 .param("ids", ids(steps))
                 .param("steps", names(steps))
@@ -768,7 +771,7 @@ public final class JdbcClosureStore implements ClosureStore {
                 + " is no longer pending at revision "
                 + step.revision());
       }
-      forgotten.add(step.withPrior(List.of()));
+      forgotten.add(step.forgotten());
     }
     return forgotten;
   }
@@ -808,6 +811,11 @@ public final class JdbcClosureStore implements ClosureStore {
     return steps.stream().map(StepProgress::closureId).toArray(Long[]::new);
   }
 
+  /** Whether each step was read with prior values recorded: part of its guard. */
+  private static Boolean[] attempted(List<StepProgress> steps) {
+    return steps.stream().map(step -> !step.prior().isEmpty()).toArray(Boolean[]::new);
+  }
+
   private static Long[] revisions(List<StepProgress> steps) {
     return steps.stream().map(StepProgress::revision).toArray(Long[]::new);
   }
@@ -841,16 +849,22 @@ public final class JdbcClosureStore implements ClosureStore {
     return step(rs, rs.getLong("closure_id"), "");
   }
 
-  /** A step row's columns, each named {@code prefix + column}. */
+  /** A step row's columns, each named {@code prefix + column}, with its prior values joined. */
   private static StepProgress step(ResultSet rs, long closureId, String prefix)
       throws SQLException {
+    return step(rs, closureId, prefix, jsonList(rs, prefix + "prior", SNAPSHOTS));
+  }
+
+  /** A step row's columns, each named {@code prefix + column}, with prior values known. */
+  private static StepProgress step(
+      ResultSet rs, long closureId, String prefix, List<TargetSnapshot> prior) throws SQLException {
     return new StepProgress(
         closureId,
         Step.valueOf(rs.getString(prefix + "step")),
         StepStatus.valueOf(rs.getString(prefix + "status")),
         rs.getLong(prefix + "revision"),
         new IdempotencyKey(rs.getString(prefix + "idempotency_key")),
-        jsonList(rs, prefix + "prior", SNAPSHOTS),
+        prior,
         jsonList(rs, prefix + "written", SNAPSHOTS),
         instant(rs, prefix + "finished_at"));
   }

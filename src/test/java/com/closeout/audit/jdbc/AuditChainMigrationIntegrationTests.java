@@ -19,7 +19,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import javax.sql.DataSource;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -162,17 +161,7 @@ class AuditChainMigrationIntegrationTests {
     return entries;
   }
 
-  /** Migrates the schema up to {@code target}, or to the latest migration when null. */
   private void migrate(String target) {
-    var configuration =
-        Flyway.configure()
-            .dataSource(TestDatabase.server())
-            .locations("classpath:db/migration")
-            .schemas(schema)
-            .defaultSchema(schema);
-    if (target != null) {
-      configuration.target(target);
-    }
-    configuration.load().migrate();
+    TestDatabase.migrateSchema(schema, target);
   }
 }

@@ -417,8 +417,15 @@ class JdbcClosureStoreIntegrationTests {
         closures.recordPrior(recorded, List.of(snapshot("REVIEW_COMPLETE", 1, List.of(), 5)));
 
     assertThat(recorded.prior()).isEqualTo(before);
-    assertThat(recorded.revision()).isEqualTo(tracker.revision() + 1);
+    assertThat(recorded.revision()).isEqualTo(tracker.revision());
     assertThat(again).isEqualTo(recorded);
+    assertThat(closures.step(closure.id(), Step.TRACKER_SYNC)).contains(recorded);
+    assertThatThrownBy(
+            () ->
+                closures.recordPrior(
+                    tracker, List.of(snapshot("REVIEW_COMPLETE", 1, List.of(), 5))))
+        .as("read before the first recording")
+        .isInstanceOf(ConcurrentClosureChangeException.class);
     assertThat(closures.step(closure.id(), Step.TRACKER_SYNC)).contains(recorded);
   }
 
@@ -428,8 +435,129 @@ class JdbcClosureStoreIntegrationTests {
     StepProgress read = closures.step(closure.id(), Step.QUEUE_CLOSE).orElseThrow();
     closures.finishStep(read, StepStatus.SKIPPED_ALREADY_DONE, List.of(), T0);
 
-    assertThatThrownBy(() -> closures.recordPrior(read, List.of()))
+    assertThatThrownBy(
+            () -> closures.recordPrior(read, List.of(snapshot("OPEN", null, List.of(), 1))))
         .isInstanceOf(ConcurrentClosureChangeException.class);
+    assertThat(closures.step(closure.id(), Step.QUEUE_CLOSE).orElseThrow().prior()).isEmpty();
+  }
+
+  @Test
+  void noPriorValuesAtAllAreRefusedBecauseTheyWouldReadAsNeverRecorded() {
+    Closure closure = start("ESC-1", 1, T0);
+    StepProgress read = closures.step(closure.id(), Step.QUEUE_CLOSE).orElseThrow();
+
+    assertThatThrownBy(() -> closures.recordPrior(read, List.of()))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void aStepWhosePriorValuesWereRecordedSinceItWasReadIsNotFinishedAlone() {
+    Closure closure = start("ESC-1", 1, T0);
+    StepProgress readBefore = closures.step(closure.id(), Step.TRACKER_SYNC).orElseThrow();
+    StepProgress recorded =
+        closures.recordPrior(readBefore, List.of(snapshot("IN_REVIEW", null, List.of(), 4)));
+
+    // Same revision, but read before another worker recorded what the target held and wrote it:
+    // "already done" read from the target afterwards is that worker's write, not the target's own.
+    assertThat(readBefore.revision()).isEqualTo(recorded.revision());
+    assertThatThrownBy(
+            () ->
+                closures.finishStep(
+                    readBefore, StepStatus.SKIPPED_ALREADY_DONE, List.of(), T0.plusSeconds(1)))
+        .isInstanceOf(ConcurrentClosureChangeException.class);
+
+    StepProgress done =
+        closures.finishStep(
+            recorded,
+            StepStatus.DONE,
+            List.of(snapshot("REVIEW_COMPLETE", 1, List.of(), 5)),
+            T0.plusSeconds(1));
+    assertThat(done.prior()).isEqualTo(recorded.prior());
+    assertThat(closures.step(closure.id(), Step.TRACKER_SYNC)).contains(done);
+  }
+
+  @Test
+  void aStepWhosePriorValuesWereRecordedSinceItWasReadFailsItsGroupsFinish() {
+    Closure closure = start("ESC-1", 1, T0);
+    StepProgress readBefore = closures.step(closure.id(), Step.TRACKER_SYNC).orElseThrow();
+    StepProgress ledger = closures.step(closure.id(), Step.LEDGER_SYNC).orElseThrow();
+    closures.recordPrior(readBefore, List.of(snapshot("IN_REVIEW", null, List.of(), 4)));
+
+    assertThatThrownBy(
+            () ->
+                closures.finishSteps(
+                    List.of(
+                        new ClosureStore.StepFinish(
+                            readBefore, StepStatus.SKIPPED_ALREADY_DONE, List.of()),
+                        new ClosureStore.StepFinish(ledger, StepStatus.DONE, List.of())),
+                    T0))
+        .isInstanceOf(ConcurrentClosureChangeException.class);
+    assertThat(closures.steps(closure.id())).allMatch(step -> step.status() == StepStatus.PENDING);
+  }
+
+  @Test
+  void aRecordingWhileAnotherTransactionFinishesTheStepWaitsForItAndIsRefused() throws Exception {
+    Closure closure = start("ESC-1", 1, T0);
+    StepProgress read = closures.step(closure.id(), Step.TRACKER_SYNC).orElseThrow();
+    java.util.concurrent.ExecutorService recorder =
+        java.util.concurrent.Executors.newSingleThreadExecutor();
+    try (java.sql.Connection finishing = schema.dataSource().getConnection()) {
+      finishing.setAutoCommit(false);
+      try (java.sql.Statement statement = finishing.createStatement()) {
+        statement.executeUpdate(
+            "UPDATE closure_steps SET status = 'SKIPPED_ALREADY_DONE', revision = revision + 1"
+                + " WHERE closure_id = "
+                + closure.id()
+                + " AND step = 'TRACKER_SYNC'");
+      }
+      java.util.concurrent.Future<StepProgress> recording =
+          recorder.submit(
+              () -> closures.recordPrior(read, List.of(snapshot("IN_REVIEW", null, List.of(), 4))));
+      // The recording reads the step as it was before this transaction; it must wait for it.
+      org.awaitility.Awaitility.await()
+          .atMost(java.time.Duration.ofSeconds(10))
+          .until(
+              () ->
+                  sql.sql(
+                              "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+                                  + " AND query LIKE '%closure_step_priors%'")
+                          .query(Long.class)
+                          .single()
+                      > 0);
+      finishing.commit();
+
+      assertThatThrownBy(() -> recording.get(10, java.util.concurrent.TimeUnit.SECONDS))
+          .hasCauseInstanceOf(ConcurrentClosureChangeException.class);
+    } finally {
+      recorder.shutdownNow();
+    }
+    assertThat(sql.sql("SELECT count(*) FROM closure_step_priors").query(Long.class).single())
+        .isZero();
+  }
+
+  @Test
+  void forgottenPriorValuesAreGoneAndTheStepMovesSoAWorkerHoldingThemNoLongerFinishesIt() {
+    Closure closure = start("ESC-1", 1, T0);
+    StepProgress tracker = closures.step(closure.id(), Step.TRACKER_SYNC).orElseThrow();
+    StepProgress recorded =
+        closures.recordPrior(tracker, List.of(snapshot("IN_REVIEW", null, List.of(), 4)));
+
+    List<StepProgress> forgotten = closures.forgetPriors(List.of(recorded));
+
+    assertThat(forgotten.get(0).prior()).isEmpty();
+    assertThat(forgotten.get(0).revision()).isEqualTo(recorded.revision() + 1);
+    assertThat(closures.step(closure.id(), Step.TRACKER_SYNC)).contains(forgotten.get(0));
+    assertThat(sql.sql("SELECT count(*) FROM closure_step_priors").query(Long.class).single())
+        .isZero();
+    assertThatThrownBy(
+            () -> closures.finishStep(recorded, StepStatus.DONE, List.of(), T0.plusSeconds(1)))
+        .isInstanceOf(ConcurrentClosureChangeException.class);
+    assertThatThrownBy(() -> closures.forgetPriors(List.of(recorded)))
+        .isInstanceOf(ConcurrentClosureChangeException.class);
+    // Read again, the step is as never attempted: its next recording is the first.
+    StepProgress again =
+        closures.recordPrior(forgotten.get(0), List.of(snapshot("OPEN", null, List.of(), 7)));
+    assertThat(again.prior()).extracting(TargetSnapshot::status).containsExactly("OPEN");
   }
 
   @Test
@@ -613,7 +741,7 @@ class JdbcClosureStoreIntegrationTests {
                 new ClosureStore.PriorRecord(
                     bFirst, List.of(snapshot("REVIEW_COMPLETE", 1, List.of(), 2)))));
 
-    assertThat(recorded.get(0).revision()).isEqualTo(aTracker.revision() + 1);
+    assertThat(recorded.get(0).revision()).isEqualTo(aTracker.revision());
     assertThat(recorded.get(0).prior())
         .extracting(TargetSnapshot::status)
         .containsExactly("IN_REVIEW");

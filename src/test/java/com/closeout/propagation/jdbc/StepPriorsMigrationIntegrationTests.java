@@ -1,0 +1,154 @@
+package com.closeout.propagation.jdbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.closeout.domain.Step;
+import com.closeout.domain.StepStatus;
+import com.closeout.domain.TargetSnapshot;
+import com.closeout.propagation.ClosureStore;
+import com.closeout.propagation.ConcurrentClosureChangeException;
+import com.closeout.propagation.StepProgress;
+import com.closeout.testsupport.TestDatabase;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.jdbc.datasource.SingleConnectionDataSource;
+
+/**
+ * A store whose prior values were kept in the step rows (before V8), migrated to their own rows.
+ */
+class StepPriorsMigrationIntegrationTests {
+  private static final Instant AT = Instant.parse("2026-11-28T10:15:00Z");
+  private static final String PRIOR =
+      """
+      [{"system":"TRACKER","recordId":"ESC-1","status":"IN_REVIEW","dispositionVersion":null,\
+      "closedAt":null,"archiveUris":[],"revision":4}]""";
+
+  private String schema;
+  private Connection connection;
+  private DataSource dataSource;
+  private JdbcClient sql;
+
+  @BeforeEach
+  void schemaWithPriorsInTheStepRows() throws SQLException {
+    schema = "step_priors_" + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 1);
+    connection = TestDatabase.server().getConnection();
+    try (Statement statement = connection.createStatement()) {
+      statement.execute("CREATE SCHEMA " + schema);
+    }
+    migrate("7");
+    try (Statement statement = connection.createStatement()) {
+      statement.execute("SET search_path TO " + schema);
+    }
+    connection.setAutoCommit(true);
+    dataSource = new SingleConnectionDataSource(connection, true);
+    sql = JdbcClient.create(dataSource);
+  }
+
+  @AfterEach
+  void dropSchema() throws SQLException {
+    // The connection goes back to the tests' shared pool: as it came.
+    try (Statement statement = connection.createStatement()) {
+      statement.execute("RESET search_path");
+      statement.execute("DROP SCHEMA " + schema + " CASCADE");
+    } finally {
+      connection.close();
+    }
+  }
+
+  @Test
+  void priorValuesRecordedInTheStepRowsAreReadFromTheirOwnRowsAndStillGuardTheSteps() {
+    sql.sql(
+            """
+            INSERT INTO closures (id, escalation_id, disposition_version, event_id,
+                                  event_episode_id, event_finalized_at, event_archive_refs,
+                                  requested_actions, status, next_attempt_at, created_at,
+                                  updated_at)
+            VALUES (1, 'ESC-1', 1, 'evt-1', 'EP-1', now(), '[]', '[]', 'PENDING', now(), now(),
+                    now())
+            """)
+        .update();
+    // TRACKER_SYNC recorded (revision 2, as the update that recorded it left it); LEDGER_SYNC with
+    // the empty list an old single recording could leave, which never read as recorded.
+    sql.sql(
+            """
+            INSERT INTO closure_steps (closure_id, step, step_order, status, revision,
+                                       idempotency_key, prior)
+            VALUES (1, 'TRACKER_SYNC', 1, 'PENDING', 2, 'ESC-1:v1:TRACKER_SYNC',
+                    CAST(:prior AS jsonb)),
+                   (1, 'LEDGER_SYNC', 2, 'PENDING', 2, 'ESC-1:v1:LEDGER_SYNC', '[]'),
+                   (1, 'QUEUE_CLOSE', 3, 'PENDING', 1, 'ESC-1:v1:QUEUE_CLOSE', NULL)
+            """)
+        .param("prior", PRIOR)
+        .update();
+
+    migrate(null);
+
+    ClosureStore closures =
+        new JdbcClosureStore(
+            dataSource,
+            new DataSourceTransactionManager(dataSource),
+            Clock.fixed(AT, ZoneOffset.UTC));
+    List<StepProgress> steps = closures.steps(1);
+    StepProgress tracker = steps.get(0);
+    assertThat(tracker.step()).isEqualTo(Step.TRACKER_SYNC);
+    assertThat(tracker.revision()).isEqualTo(2);
+    assertThat(tracker.prior()).extracting(TargetSnapshot::status).containsExactly("IN_REVIEW");
+    assertThat(steps.get(1).prior()).isEmpty();
+    assertThat(steps.get(2).prior()).isEmpty();
+    assertThat(
+            sql.sql(
+                    "SELECT count(*) FROM information_schema.columns WHERE table_schema = :schema"
+                        + " AND table_name = 'closure_steps' AND column_name = 'prior'")
+                .param("schema", schema)
+                .query(Long.class)
+                .single())
+        .isZero();
+
+    // Read as if never recorded, the tracker's step is not finished; read with them, it is.
+    StepProgress asIfNeverRecorded =
+        new StepProgress(
+            1,
+            Step.TRACKER_SYNC,
+            StepStatus.PENDING,
+            2,
+            tracker.idempotencyKey(),
+            List.of(),
+            List.of(),
+            null);
+    assertThatThrownBy(() -> closures.finishStep(asIfNeverRecorded, StepStatus.DONE, List.of(), AT))
+        .isInstanceOf(ConcurrentClosureChangeException.class);
+    StepProgress done = closures.finishStep(tracker, StepStatus.DONE, List.of(), AT);
+    assertThat(done.prior()).isEqualTo(tracker.prior());
+    // The ledger's step had none recorded: its first recording is its own.
+    StepProgress ledger =
+        closures.recordPrior(
+            steps.get(1),
+            List.of(
+                new TargetSnapshot(
+                    com.closeout.domain.TargetSystem.LEDGER,
+                    "LED-1",
+                    "OPEN",
+                    null,
+                    null,
+                    List.of(),
+                    3)));
+    assertThat(closures.steps(1).get(1)).isEqualTo(ledger);
+  }
+
+  private void migrate(String target) {
+    TestDatabase.migrateSchema(schema, target);
+  }
+}
