@@ -7,74 +7,45 @@ import com.closeout.audit.AuditEntry;
 import com.closeout.audit.AuditRecord;
 import com.closeout.audit.AuditTrail;
 import com.closeout.domain.TargetSystem;
-import com.closeout.testsupport.TestDatabase;
-import java.sql.Connection;
+import com.closeout.testsupport.SchemaAtVersion;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
-import org.springframework.jdbc.datasource.SingleConnectionDataSource;
 
 /** A store whose chain was written before entry ids existed, migrated to them. */
 class AuditChainMigrationIntegrationTests {
   private static final Instant AT = Instant.parse("2026-11-20T10:15:00.123456Z");
 
-  private String schema;
-  private Connection connection;
+  private SchemaAtVersion schema;
   private DataSource dataSource;
   private JdbcClient sql;
 
   @BeforeEach
   void schemaBeforeEntryIds() throws SQLException {
-    schema = "audit_migration_" + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 1);
-    connection = TestDatabase.server().getConnection();
-    try (Statement statement = connection.createStatement()) {
-      statement.execute("CREATE SCHEMA " + schema);
-    }
-    migrate("3");
-    try (Statement statement = connection.createStatement()) {
-      statement.execute("SET search_path TO " + schema);
-    }
-    connection.setAutoCommit(true);
-    dataSource = new SingleConnectionDataSource(connection, true);
-    sql = JdbcClient.create(dataSource);
+    schema = SchemaAtVersion.migratedTo("audit_migration_", "3");
+    dataSource = schema.dataSource();
+    sql = schema.sql();
   }
 
   @AfterEach
   void dropSchema() throws SQLException {
-    // The connection goes back to the tests' shared pool: as it came.
-    try (Statement statement = connection.createStatement()) {
-      statement.execute("RESET search_path");
-      statement.execute("DROP SCHEMA " + schema + " CASCADE");
-    } finally {
-      connection.close();
-    }
+    schema.close();
   }
 
   @Test
   void entriesChainedBeforeEntryIdsKeepTheirSequenceAsIdAndTheChainGoesOnIntact() {
     List<AuditEntry> legacy = chainAsBeforeEntryIds(3);
-    sql.sql(
-            """
-            INSERT INTO closures (id, escalation_id, disposition_version, event_id,
-                                  event_episode_id, event_finalized_at, event_archive_refs,
-                                  requested_actions, status, next_attempt_at, created_at,
-                                  updated_at)
-            VALUES (1, 'ESC-1', 1, 'evt-1', 'EP-1', now(), '[]', '[]', 'COMPLETED', now(), now(),
-                    now())
-            """)
-        .update();
+    schema.insertClosure(1, "COMPLETED");
     sql.sql(
             """
             INSERT INTO completion_records (closure_id, escalation_id, disposition_version,
@@ -83,7 +54,7 @@ class AuditChainMigrationIntegrationTests {
             """)
         .update();
 
-    migrate(null);
+    schema.migrateToLatest();
 
     AuditTrail audit =
         new JdbcAuditTrail(
@@ -110,7 +81,7 @@ class AuditChainMigrationIntegrationTests {
   void theAppendOnlyTriggerIsBackOnAfterTheBackfill() {
     chainAsBeforeEntryIds(1);
 
-    migrate(null);
+    schema.migrateToLatest();
 
     org.assertj.core.api.Assertions.assertThatThrownBy(
             () -> sql.sql("UPDATE audit_entries SET detail = 'x'").update())
@@ -159,9 +130,5 @@ class AuditChainMigrationIntegrationTests {
       previous = entry.hash();
     }
     return entries;
-  }
-
-  private void migrate(String target) {
-    TestDatabase.migrateSchema(schema, target);
   }
 }

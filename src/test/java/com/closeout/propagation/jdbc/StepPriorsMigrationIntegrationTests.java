@@ -9,22 +9,18 @@ import com.closeout.domain.TargetSnapshot;
 import com.closeout.propagation.ClosureStore;
 import com.closeout.propagation.ConcurrentClosureChangeException;
 import com.closeout.propagation.StepProgress;
-import com.closeout.testsupport.TestDatabase;
-import java.sql.Connection;
+import com.closeout.testsupport.SchemaAtVersion;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
-import org.springframework.jdbc.datasource.SingleConnectionDataSource;
 
 /**
  * A store whose prior values were kept in the step rows (before V8), migrated to their own rows.
@@ -36,50 +32,25 @@ class StepPriorsMigrationIntegrationTests {
       [{"system":"TRACKER","recordId":"ESC-1","status":"IN_REVIEW","dispositionVersion":null,\
       "closedAt":null,"archiveUris":[],"revision":4}]""";
 
-  private String schema;
-  private Connection connection;
+  private SchemaAtVersion schema;
   private DataSource dataSource;
   private JdbcClient sql;
 
   @BeforeEach
   void schemaWithPriorsInTheStepRows() throws SQLException {
-    schema = "step_priors_" + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 1);
-    connection = TestDatabase.server().getConnection();
-    try (Statement statement = connection.createStatement()) {
-      statement.execute("CREATE SCHEMA " + schema);
-    }
-    migrate("7");
-    try (Statement statement = connection.createStatement()) {
-      statement.execute("SET search_path TO " + schema);
-    }
-    connection.setAutoCommit(true);
-    dataSource = new SingleConnectionDataSource(connection, true);
-    sql = JdbcClient.create(dataSource);
+    schema = SchemaAtVersion.migratedTo("step_priors_", "7");
+    dataSource = schema.dataSource();
+    sql = schema.sql();
   }
 
   @AfterEach
   void dropSchema() throws SQLException {
-    // The connection goes back to the tests' shared pool: as it came.
-    try (Statement statement = connection.createStatement()) {
-      statement.execute("RESET search_path");
-      statement.execute("DROP SCHEMA " + schema + " CASCADE");
-    } finally {
-      connection.close();
-    }
+    schema.close();
   }
 
   @Test
   void priorValuesRecordedInTheStepRowsAreReadFromTheirOwnRowsAndStillGuardTheSteps() {
-    sql.sql(
-            """
-            INSERT INTO closures (id, escalation_id, disposition_version, event_id,
-                                  event_episode_id, event_finalized_at, event_archive_refs,
-                                  requested_actions, status, next_attempt_at, created_at,
-                                  updated_at)
-            VALUES (1, 'ESC-1', 1, 'evt-1', 'EP-1', now(), '[]', '[]', 'PENDING', now(), now(),
-                    now())
-            """)
-        .update();
+    schema.insertClosure(1, "PENDING");
     // TRACKER_SYNC recorded (revision 2, as the update that recorded it left it); LEDGER_SYNC with
     // the empty list an old single recording could leave, which never read as recorded.
     sql.sql(
@@ -94,7 +65,7 @@ class StepPriorsMigrationIntegrationTests {
         .param("prior", PRIOR)
         .update();
 
-    migrate(null);
+    schema.migrateToLatest();
 
     ClosureStore closures =
         new JdbcClosureStore(
@@ -112,7 +83,7 @@ class StepPriorsMigrationIntegrationTests {
             sql.sql(
                     "SELECT count(*) FROM information_schema.columns WHERE table_schema = :schema"
                         + " AND table_name = 'closure_steps' AND column_name = 'prior'")
-                .param("schema", schema)
+                .param("schema", schema.name())
                 .query(Long.class)
                 .single())
         .isZero();
@@ -146,9 +117,5 @@ class StepPriorsMigrationIntegrationTests {
                     List.of(),
                     3)));
     assertThat(closures.steps(1).get(1)).isEqualTo(ledger);
-  }
-
-  private void migrate(String target) {
-    TestDatabase.migrateSchema(schema, target);
   }
 }

@@ -83,6 +83,21 @@ class StoreStatisticsIntegrationTests {
     assertThat(statistics.analyzeGrown()).isEmpty();
   }
 
+  @Test
+  void theStepsPriorValuesAreAnalyzedAsTheyGrowForTheClaimAndTheFinishJoinThem() {
+    sql.sql("ALTER TABLE closure_step_priors SET (autovacuum_enabled = false)").update();
+    sql.sql(
+            """
+            INSERT INTO closure_step_priors (closure_id, step, prior)
+            SELECT n, 'TRACKER_SYNC', '[{"system":"TRACKER"}]'
+              FROM generate_series(1, 1500) AS n
+            """)
+        .update();
+    awaitRowsCounted("closure_step_priors", 1_500);
+
+    assertThat(statistics.analyzeGrown()).containsExactly("closure_step_priors");
+  }
+
   private void addInboxRows(int from, int count) {
     sql.sql(
             """
@@ -95,8 +110,12 @@ class StoreStatisticsIntegrationTests {
         .update();
   }
 
-  /** A backend reports its table counts a moment after its transaction, not with it. */
   private void awaitInboxRowsCounted(long rows) {
+    awaitRowsCounted("inbox", rows);
+  }
+
+  /** A backend reports its table counts a moment after its transaction, not with it. */
+  private void awaitRowsCounted(String table, long rows) {
     await()
         .atMost(Duration.ofSeconds(20))
         .pollInterval(Duration.ofMillis(100))
@@ -105,8 +124,9 @@ class StoreStatisticsIntegrationTests {
                 sql.sql(
                             """
                         SELECT n_live_tup FROM pg_stat_user_tables
-                         WHERE relid = CAST('inbox' AS regclass)
+                         WHERE relid = CAST(:table AS regclass)
                         """)
+                        .param("table", table)
                         .query(Long.class)
                         .single()
                     >= rows);
