@@ -62,6 +62,15 @@ class EmbeddedPostgresLauncherIntegrationTests {
   }
 
   @Test
+  void aNewWalSegmentIsCreatedWithoutWritingZerosThroughItWhileCommitsWait() throws SQLException {
+    EmbeddedPostgresLauncher.Connection connection = EmbeddedPostgresLauncher.start(dataDir);
+
+    assertThat(setting(connection, "wal_init_zero")).isEqualTo("off");
+    // Recycling stays on: a recycled segment is already allocated and costs no creation at all.
+    assertThat(setting(connection, "wal_recycle")).isEqualTo("on");
+  }
+
+  @Test
   void serverAlreadyRunningOnTheFolderIsReusedNotStartedTwice() throws Exception {
     Path other = Files.createTempDirectory("closeout-launcher-reuse");
     try (EmbeddedPostgres running =
