@@ -15,11 +15,9 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 
 /** A store whose chain was written before entry ids existed, migrated to them. */
@@ -27,14 +25,10 @@ class AuditChainMigrationIntegrationTests {
   private static final Instant AT = Instant.parse("2026-11-20T10:15:00.123456Z");
 
   private SchemaAtVersion schema;
-  private DataSource dataSource;
-  private JdbcClient sql;
 
   @BeforeEach
   void schemaBeforeEntryIds() throws SQLException {
     schema = SchemaAtVersion.migratedTo("audit_migration_", "3");
-    dataSource = schema.dataSource();
-    sql = schema.sql();
   }
 
   @AfterEach
@@ -46,7 +40,9 @@ class AuditChainMigrationIntegrationTests {
   void entriesChainedBeforeEntryIdsKeepTheirSequenceAsIdAndTheChainGoesOnIntact() {
     List<AuditEntry> legacy = chainAsBeforeEntryIds(3);
     schema.insertClosure(1, "COMPLETED");
-    sql.sql(
+    schema
+        .sql()
+        .sql(
             """
             INSERT INTO completion_records (closure_id, escalation_id, disposition_version,
                                             event_id, audit_sequences, recorded_at)
@@ -58,13 +54,15 @@ class AuditChainMigrationIntegrationTests {
 
     AuditTrail audit =
         new JdbcAuditTrail(
-            dataSource,
-            new DataSourceTransactionManager(dataSource),
+            schema.dataSource(),
+            new DataSourceTransactionManager(schema.dataSource()),
             Clock.fixed(AT, ZoneOffset.UTC));
     assertThat(audit.entries(1, 10)).extracting(AuditEntry::entryId).containsExactly(1L, 2L, 3L);
     assertThat(audit.verify()).isEmpty();
     assertThat(
-            sql.sql("SELECT audit_entry_ids::text FROM completion_records WHERE closure_id = 1")
+            schema
+                .sql()
+                .sql("SELECT audit_entry_ids::text FROM completion_records WHERE closure_id = 1")
                 .query(String.class)
                 .single())
         .isEqualTo("[1, 2, 3]");
@@ -84,7 +82,7 @@ class AuditChainMigrationIntegrationTests {
     schema.migrateToLatest();
 
     org.assertj.core.api.Assertions.assertThatThrownBy(
-            () -> sql.sql("UPDATE audit_entries SET detail = 'x'").update())
+            () -> schema.sql().sql("UPDATE audit_entries SET detail = 'x'").update())
         .hasMessageContaining("append-only");
   }
 
@@ -101,7 +99,9 @@ class AuditChainMigrationIntegrationTests {
                   .target(TargetSystem.TRACKER, "ESC-1")
                   .detail("TRACKER_SYNC"),
               previous);
-      sql.sql(
+      schema
+          .sql()
+          .sql(
               """
               INSERT INTO audit_entries (sequence, recorded_at, event_id, escalation_id,
                                          disposition_version, action, target_system,
@@ -122,7 +122,9 @@ class AuditChainMigrationIntegrationTests {
           .param("previousHash", entry.previousHash())
           .param("hash", entry.hash())
           .update();
-      sql.sql("UPDATE audit_head SET sequence = :sequence, hash = :hash WHERE id = 1")
+      schema
+          .sql()
+          .sql("UPDATE audit_head SET sequence = :sequence, hash = :hash WHERE id = 1")
           .param("sequence", entry.sequence())
           .param("hash", entry.hash())
           .update();

@@ -15,11 +15,9 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
-import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 
 /**
@@ -33,14 +31,10 @@ class StepPriorsMigrationIntegrationTests {
       "closedAt":null,"archiveUris":[],"revision":4}]""";
 
   private SchemaAtVersion schema;
-  private DataSource dataSource;
-  private JdbcClient sql;
 
   @BeforeEach
   void schemaWithPriorsInTheStepRows() throws SQLException {
     schema = SchemaAtVersion.migratedTo("step_priors_", "7");
-    dataSource = schema.dataSource();
-    sql = schema.sql();
   }
 
   @AfterEach
@@ -53,7 +47,9 @@ class StepPriorsMigrationIntegrationTests {
     schema.insertClosure(1, "PENDING");
     // TRACKER_SYNC recorded (revision 2, as the update that recorded it left it); LEDGER_SYNC with
     // the empty list an old single recording could leave, which never read as recorded.
-    sql.sql(
+    schema
+        .sql()
+        .sql(
             """
             INSERT INTO closure_steps (closure_id, step, step_order, status, revision,
                                        idempotency_key, prior)
@@ -69,8 +65,8 @@ class StepPriorsMigrationIntegrationTests {
 
     ClosureStore closures =
         new JdbcClosureStore(
-            dataSource,
-            new DataSourceTransactionManager(dataSource),
+            schema.dataSource(),
+            new DataSourceTransactionManager(schema.dataSource()),
             Clock.fixed(AT, ZoneOffset.UTC));
     List<StepProgress> steps = closures.steps(1);
     StepProgress tracker = steps.get(0);
@@ -80,7 +76,9 @@ class StepPriorsMigrationIntegrationTests {
     assertThat(steps.get(1).prior()).isEmpty();
     assertThat(steps.get(2).prior()).isEmpty();
     assertThat(
-            sql.sql(
+            schema
+                .sql()
+                .sql(
                     "SELECT count(*) FROM information_schema.columns WHERE table_schema = :schema"
                         + " AND table_name = 'closure_steps' AND column_name = 'prior'")
                 .param("schema", schema.name())
