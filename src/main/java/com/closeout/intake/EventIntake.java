@@ -60,39 +60,34 @@ public final class EventIntake {
   }
 
   /**
-   * Audit entries are appended last, in one statement sent with the commit (decision 0012). They
-   * take no lock another writer waits on (the chainer links them after the commit, decision 0009),
-   * so the group's only shared rows are its inbox and closure rows.
+   * The inbox rows, the closures and their steps go in in one statement (decision 0020); the audit
+   * entries are appended last, in one statement sent with the commit (decision 0012). They take no
+   * lock another writer waits on (the chainer links them after the commit, decision 0009), so the
+   * group's only shared rows are its inbox and closure rows.
    */
   private List<IntakeReceipt> acceptAll(List<IncomingEvent> events) {
     List<InboxEntry> entries = new ArrayList<>(events.size());
+    List<ClosureStore.Delivery> deliveries = new ArrayList<>(events.size());
     for (IncomingEvent event : events) {
-      entries.add(inboxEntry(event));
+      InboxEntry entry = inboxEntry(event);
+      entries.add(entry);
+      deliveries.add(
+          new ClosureStore.Delivery(
+              entry,
+              event.finalizedEvent().map(e -> new NewClosure(e, clock.instant())).orElse(null)));
     }
-    List<Boolean> fresh = inbox.acceptAll(entries);
-
-    List<NewClosure> wanted = new ArrayList<>();
-    for (int i = 0; i < events.size(); i++) {
-      if (fresh.get(i)) {
-        events
-            .get(i)
-            .finalizedEvent()
-            .ifPresent(e -> wanted.add(new NewClosure(e, clock.instant())));
-      }
-    }
-    List<Optional<Closure>> started = closures.insertAllIfAbsent(wanted);
+    List<ClosureStore.Acceptance> accepted = closures.acceptAndStartAll(deliveries);
 
     List<IntakeReceipt> receipts = new ArrayList<>(events.size());
-    List<InboxSettlement> settlements = new ArrayList<>(wanted.size());
+    List<InboxSettlement> settlements = new ArrayList<>();
     List<AuditRecord> trail = new ArrayList<>(events.size() * 2);
-    int next = 0;
     for (int i = 0; i < events.size(); i++) {
       IncomingEvent event = events.get(i);
       InboxEntry entry = entries.get(i);
       String eventId = entry.eventId();
       String escalation = entry.escalationId();
       Integer version = entry.dispositionVersion();
-      if (!fresh.get(i)) {
+      if (!accepted.get(i).accepted()) {
         trail.add(
             AuditRecord.of(eventId, escalation, version, AuditAction.DUPLICATE)
                 .detail("event id already accepted"));
@@ -109,10 +104,9 @@ public final class EventIntake {
         receipts.add(IntakeReceipt.of(eventId, EventOutcome.IGNORED, null));
         continue;
       }
-      Optional<Closure> closure = started.get(next++);
+      Optional<Closure> closure = accepted.get(i).started();
       if (closure.isPresent()) {
-        settlements.add(
-            new InboxSettlement(eventId, EventOutcome.CLOSURE_STARTED, closure.get().id()));
+        // Its inbox row was written naming the closure: nothing to settle.
         receipts.add(IntakeReceipt.of(eventId, EventOutcome.CLOSURE_STARTED, closure.get().id()));
         continue;
       }

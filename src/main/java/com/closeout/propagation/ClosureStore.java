@@ -6,6 +6,7 @@ import com.closeout.domain.EscalationId;
 import com.closeout.domain.Step;
 import com.closeout.domain.StepStatus;
 import com.closeout.domain.TargetSnapshot;
+import com.closeout.intake.InboxEntry;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -21,19 +22,40 @@ import java.util.Optional;
 public interface ClosureStore {
 
   /**
-   * Starts a closure in PENDING with six PENDING steps, due at once; empty when one already exists
-   * for the same (escalation, version).
+   * Accepts a group of deliveries into the inbox and starts the closure of each accepted one that
+   * brings one, in one statement: intake's group costs one round trip for both (decision 0020). A
+   * closure starts in PENDING, due at once, with six PENDING steps. Entries go in in order: of two
+   * with the same event id the first is accepted, and of two closures with the same (escalation,
+   * version) the first starts, as one delivery after the other would. A started closure's inbox row
+   * names it. An accepted delivery whose closure was not started (one already existed) is left for
+   * the caller to settle in the same transaction: its row holds the entry's outcome and a closure
+   * id no closure took.
    */
-  default Optional<Closure> insertIfAbsent(NewClosure closure) {
-    return insertAllIfAbsent(List.of(closure)).get(0);
+  List<Acceptance> acceptAndStartAll(List<Delivery> deliveries);
+
+  /**
+   * An event to accept and, for a finalized disposition, the closure it starts (null for none); the
+   * closure's event is the entry's.
+   */
+  record Delivery(InboxEntry entry, NewClosure closure) {
+    public Delivery {
+      if (closure != null && !closure.event().eventId().value().equals(entry.eventId())) {
+        throw new IllegalArgumentException("a delivery starts the closure of its own event");
+      }
+      if (closure != null && entry.closureId() != null) {
+        throw new IllegalArgumentException("a delivery that starts a closure names no other");
+      }
+    }
   }
 
   /**
-   * Starts closures for a group of accepted events in order: one answer per entry, empty where a
-   * closure already existed for its (escalation, version), from before this call or from an earlier
-   * entry of this group.
+   * What became of a delivery.
+   *
+   * @param accepted false where its event id was accepted before (nothing written for it then)
+   * @param started the closure it started; empty when it brings none, was not accepted, or one
+   *     already existed for its (escalation, version)
    */
-  List<Optional<Closure>> insertAllIfAbsent(List<NewClosure> closures);
+  record Acceptance(boolean accepted, Optional<Closure> started) {}
 
   Optional<Closure> find(long closureId);
 

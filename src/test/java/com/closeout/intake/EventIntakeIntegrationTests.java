@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.closeout.audit.AuditRecord;
 import com.closeout.audit.AuditTrail;
+import com.closeout.bench.CountingDataSource;
 import com.closeout.domain.EscalationId;
 import com.closeout.domain.EventId;
 import com.closeout.domain.EventOutcome;
@@ -89,6 +90,40 @@ class EventIntakeIntegrationTests {
     assertThat(grouped.closures().forEscalation(new EscalationId("ESC-1")))
         .extracting(c -> c.eventId().value())
         .containsExactlyInAnyOrder("evt-1", "evt-5");
+  }
+
+  @Test
+  void
+      aGroupOfNewClosuresCostsOneStatementAndTheCommitWithItsTrailAndEachInboxRowNamesItsClosure() {
+    IsolatedSchema schema = TestDatabase.freshSchema("intake_trips");
+    schemas.add(schema);
+    CountingDataSource counted = new CountingDataSource(schema.dataSource());
+    CloseoutStores stores = JdbcCloseoutStores.create(counted, CLOCK);
+    CountingDataSource.Counts before = counted.counts();
+
+    List<IntakeReceipt> receipts =
+        intake(stores)
+            .receiveAll(
+                List.of(
+                    escalation("ESC-1", 1).event("evt-1"),
+                    escalation("ESC-2", 1).event("evt-2"),
+                    escalation("ESC-3", 4).event("evt-3")));
+
+    CountingDataSource.Counts cost = counted.counts().minus(before);
+    // The inbox rows, closures and steps; then the audit entries sent with the COMMIT.
+    assertThat(cost.roundTrips()).isEqualTo(2);
+    assertThat(cost.commitRoundTrips()).isZero();
+    assertThat(cost.kinds()).doesNotContainKey("UPDATE inbox");
+    assertThat(receipts)
+        .extracting(IntakeReceipt::outcome)
+        .containsOnly(EventOutcome.CLOSURE_STARTED);
+    for (IntakeReceipt receipt : receipts) {
+      InboxEntry row = stores.inbox().find(receipt.eventId()).orElseThrow();
+      assertThat(row.closureId()).isEqualTo(receipt.closureId());
+      assertThat(stores.closures().find(receipt.closureId()).orElseThrow().eventId().value())
+          .isEqualTo(receipt.eventId());
+      assertThat(stores.closures().steps(receipt.closureId())).hasSize(6);
+    }
   }
 
   @Test

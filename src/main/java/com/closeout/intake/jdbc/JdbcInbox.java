@@ -8,11 +8,9 @@ import com.closeout.domain.EventOutcome;
 import com.closeout.intake.Inbox;
 import com.closeout.intake.InboxEntry;
 import com.closeout.intake.InboxSettlement;
-import com.closeout.propagation.jdbc.StoreColumns;
 import com.closeout.propagation.jdbc.WritesWithCommit;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -39,60 +37,6 @@ public final class JdbcInbox implements Inbox {
   private JdbcClient.StatementSpec sql(String sql) {
     WritesWithCommit.sendHeld(dataSource, HOLDER);
     return jdbc.sql(sql);
-  }
-
-  @Override
-  public List<Boolean> acceptAll(List<InboxEntry> entries) {
-    if (entries.isEmpty()) {
-      return List.of();
-    }
-    // One statement for the group. Rows go in in the entries' order, so a second entry with the
-    // same event id meets the first one's row and is skipped, like a redelivery: RETURNING names
-    // the first of each id only.
-    Set<String> inserted =
-        new HashSet<>(
-            sql("""
-                INSERT INTO inbox (event_id, event_type, escalation_id, disposition_version,
-                                   received_at, outcome, closure_id)
-                SELECT u.event_id, u.event_type, u.escalation_id, u.disposition_version,
-                       u.received_at, u.outcome, u.closure_id
-                  FROM unnest(CAST(:eventIds AS text[]), CAST(:types AS text[]),
-                              CAST(:escalations AS text[]), CAST(:versions AS integer[]),
-                              CAST(:receivedAts AS timestamptz[]), CAST(:outcomes AS text[]),
-                              CAST(:closureIds AS bigint[]))
-                       WITH ORDINALITY
-                       AS u(event_id, event_type, escalation_id, disposition_version,
-                            received_at, outcome, closure_id, entry)
-                 ORDER BY u.entry
-                ON CONFLICT (event_id) DO NOTHING
-                RETURNING event_id
-                """)
-                .param("eventIds", entries.stream().map(InboxEntry::eventId).toArray(String[]::new))
-                .param("types", entries.stream().map(InboxEntry::type).toArray(String[]::new))
-                .param(
-                    "escalations",
-                    entries.stream().map(InboxEntry::escalationId).toArray(String[]::new))
-                .param(
-                    "versions",
-                    entries.stream().map(InboxEntry::dispositionVersion).toArray(Integer[]::new))
-                .param(
-                    "receivedAts",
-                    entries.stream()
-                        .map(entry -> StoreColumns.stored(entry.receivedAt()).toString())
-                        .toArray(String[]::new))
-                .param(
-                    "outcomes",
-                    entries.stream().map(entry -> entry.outcome().name()).toArray(String[]::new))
-                .param(
-                    "closureIds", entries.stream().map(InboxEntry::closureId).toArray(Long[]::new))
-                .query(String.class)
-                .list());
-    List<Boolean> accepted = new ArrayList<>(entries.size());
-    for (InboxEntry entry : entries) {
-      // remove: a later entry with the same id is the second, not accepted.
-      accepted.add(inserted.remove(entry.eventId()));
-    }
-    return accepted;
   }
 
   /**

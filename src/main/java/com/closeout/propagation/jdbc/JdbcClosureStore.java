@@ -17,6 +17,7 @@ import com.closeout.domain.IdempotencyKey;
 import com.closeout.domain.Step;
 import com.closeout.domain.StepStatus;
 import com.closeout.domain.TargetSnapshot;
+import com.closeout.intake.InboxEntry;
 import com.closeout.propagation.Closure;
 import com.closeout.propagation.ClosureChange;
 import com.closeout.propagation.ClosureStore;
@@ -31,7 +32,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -93,108 +93,179 @@ public final class JdbcClosureStore implements ClosureStore {
   }
 
   @Override
-  public List<Optional<Closure>> insertAllIfAbsent(List<NewClosure> closures) {
-    if (closures.isEmpty()) {
+  public List<Acceptance> acceptAndStartAll(List<Delivery> deliveries) {
+    if (deliveries.isEmpty()) {
       return List.of();
+    }
+    int n = deliveries.size();
+    String[] eventIds = new String[n];
+    String[] types = new String[n];
+    String[] subjects = new String[n];
+    Integer[] versions = new Integer[n];
+    String[] receivedAts = new String[n];
+    String[] outcomes = new String[n];
+    Long[] givenClosureIds = new Long[n];
+    String[] escalations = new String[n];
+    Integer[] closureVersions = new Integer[n];
+    String[] episodes = new String[n];
+    String[] finalizedAts = new String[n];
+    String[] archiveRefs = new String[n];
+    String[] requested = new String[n];
+    String[] createdAts = new String[n];
+    List<String> stepEscalations = new ArrayList<>();
+    List<Integer> stepVersions = new ArrayList<>();
+    List<String> stepNames = new ArrayList<>();
+    List<Integer> stepOrders = new ArrayList<>();
+    List<String> stepKeys = new ArrayList<>();
+    Set<ClosureKey> keys = new HashSet<>();
+    for (int i = 0; i < n; i++) {
+      InboxEntry entry = deliveries.get(i).entry();
+      eventIds[i] = entry.eventId();
+      types[i] = entry.type();
+      subjects[i] = entry.escalationId();
+      versions[i] = entry.dispositionVersion();
+      receivedAts[i] = timestamp(entry.receivedAt()).toString();
+      outcomes[i] = entry.outcome().name();
+      givenClosureIds[i] = entry.closureId();
+      NewClosure closure = deliveries.get(i).closure();
+      if (closure == null) {
+        continue;
+      }
+      DispositionEvent event = closure.event();
+      ClosureKey key = event.closureKey();
+      escalations[i] = key.escalationId().value();
+      closureVersions[i] = key.dispositionVersion();
+      episodes[i] = event.episodeId().value();
+      finalizedAts[i] = timestamp(event.finalizedAt()).toString();
+      archiveRefs[i] = json(event.archiveRefs());
+      requested[i] = json(event.requestedActions());
+      createdAts[i] = timestamp(closure.createdAt()).toString();
+      if (keys.add(key)) {
+        for (Step step : Step.values()) {
+          stepEscalations.add(key.escalationId().value());
+          stepVersions.add(key.dispositionVersion());
+          stepNames.add(step.name());
+          stepOrders.add(step.ordinal() + 1);
+          stepKeys.add(key.keyFor(step).value());
+        }
+      }
     }
     return required.execute(
         status -> {
-          // One statement: a multi-row INSERT of the closures and, in a data-modifying CTE, their
-          // step rows. PostgreSQL inserts VALUES rows in order, so of two entries with the same
-          // key the first wins and the second is skipped as a conflict, as one after the other
-          // would. RETURNING names the winners by event id; the steps join them by key (a key's
-          // steps are given once, the same whichever entry wins).
-          StringBuilder sql =
-              new StringBuilder(
-                  """
-                  WITH inserted AS (
-                  INSERT INTO closures (escalation_id, disposition_version, event_id,
-                                        event_episode_id, event_finalized_at,
-                                        event_archive_refs, requested_actions, status,
-                                        next_attempt_at, created_at, updated_at)
-                  VALUES
-                  """);
-          Map<String, Object> params = new LinkedHashMap<>();
-          List<String> stepEscalations = new ArrayList<>();
-          List<Integer> stepVersions = new ArrayList<>();
-          List<String> stepNames = new ArrayList<>();
-          List<Integer> stepOrders = new ArrayList<>();
-          List<String> stepKeys = new ArrayList<>();
-          Set<ClosureKey> keys = new HashSet<>();
-          for (int i = 0; i < closures.size(); i++) {
-            DispositionEvent event = closures.get(i).event();
-            ClosureKey key = event.closureKey();
-            sql.append(i == 0 ? "" : ",\n")
-                .append(
-                    String.format(
-                        "(:e%1$d, :v%1$d, :id%1$d, :ep%1$d, :f%1$d, CAST(:refs%1$d AS jsonb),"
-                            + " CAST(:req%1$d AS jsonb), 'PENDING', :at%1$d, :at%1$d, :at%1$d)",
-                        i));
-            params.put("e" + i, key.escalationId().value());
-            params.put("v" + i, key.dispositionVersion());
-            params.put("id" + i, event.eventId().value());
-            params.put("ep" + i, event.episodeId().value());
-            params.put("f" + i, timestamp(event.finalizedAt()));
-            params.put("refs" + i, json(event.archiveRefs()));
-            params.put("req" + i, json(event.requestedActions()));
-            params.put("at" + i, timestamp(closures.get(i).createdAt()));
-            if (keys.add(key)) {
-              for (Step step : Step.values()) {
-                stepEscalations.add(key.escalationId().value());
-                stepVersions.add(key.dispositionVersion());
-                stepNames.add(step.name());
-                stepOrders.add(step.ordinal() + 1);
-                stepKeys.add(key.keyFor(step).value());
-              }
-            }
-          }
-          sql.append(
-              """
-
-              ON CONFLICT (escalation_id, disposition_version) DO NOTHING
-              RETURNING *
-              ), steps AS (
-              INSERT INTO closure_steps (closure_id, step, step_order, status, idempotency_key)
-              SELECT i.id, u.step, u.step_order, 'PENDING', u.idempotency_key
-                FROM inserted i
-                JOIN unnest(CAST(:stepEscalations AS text[]), CAST(:stepVersions AS integer[]),
-                            CAST(:steps AS text[]), CAST(:orders AS integer[]),
-                            CAST(:keys AS text[]))
-                     AS u(escalation_id, disposition_version, step, step_order, idempotency_key)
-                  ON u.escalation_id = i.escalation_id
-                 AND u.disposition_version = i.disposition_version
-              RETURNING closure_id
-              )
-              SELECT inserted.*, (SELECT count(*) FROM steps) AS steps_inserted FROM inserted
-              """);
-          params.put("stepEscalations", stepEscalations.toArray(String[]::new));
-          params.put("stepVersions", stepVersions.toArray(Integer[]::new));
-          params.put("steps", stepNames.toArray(String[]::new));
-          params.put("orders", stepOrders.toArray(Integer[]::new));
-          params.put("keys", stepKeys.toArray(String[]::new));
+          // The closure ids are drawn before the inbox rows go in, so a row names its closure as it
+          // is written instead of being updated afterwards. Rows go in in the entries' order
+          // (PostgreSQL inserts the rows of INSERT ... SELECT ... ORDER BY in that order), so of
+          // two
+          // entries with one key the first goes in and the second meets its row as a conflict; only
+          // the first entry of an event id, and only when its inbox row went in, inserts a closure.
+          // One text for any group size: planned once a session.
           long[] stepsInserted = {0};
-          List<Closure> rows =
-              sql(sql.toString())
-                  .params(params)
-                  .query(
-                      (rs, n) -> {
-                        stepsInserted[0] = rs.getLong("steps_inserted");
-                        return closure(rs, n);
-                      })
-                  .list();
-          Map<String, Closure> byEvent = new LinkedHashMap<>();
-          rows.forEach(row -> byEvent.put(row.eventId().value(), row));
-          long expectedSteps = (long) rows.size() * Step.values().length;
+          List<Acceptance> answers = new ArrayList<>(n);
+          Set<String> seen = new HashSet<>();
+          sql("""
+              WITH input AS MATERIALIZED (
+                SELECT u.*,
+                       CASE WHEN u.escalation_id IS NOT NULL
+                            THEN nextval('closures_id_seq') END AS drawn_id
+                  FROM unnest(CAST(:eventIds AS text[]), CAST(:types AS text[]),
+                              CAST(:subjects AS text[]), CAST(:versions AS integer[]),
+                              CAST(:receivedAts AS timestamptz[]), CAST(:outcomes AS text[]),
+                              CAST(:givenClosureIds AS bigint[]), CAST(:escalations AS text[]), CAST(:closureVersions AS integer[]),
+                              CAST(:episodes AS text[]), CAST(:finalizedAts AS timestamptz[]),
+                              CAST(:archiveRefs AS text[]), CAST(:requested AS text[]),
+                              CAST(:createdAts AS timestamptz[]))
+                       WITH ORDINALITY
+                       AS u(event_id, event_type, subject, version, received_at, outcome,
+                            given_closure_id, escalation_id, disposition_version, episode_id, finalized_at,
+                            archive_refs, requested_actions, created_at, entry)
+              ), accepted AS (
+                INSERT INTO inbox (event_id, event_type, escalation_id, disposition_version,
+                                   received_at, outcome, closure_id)
+                SELECT event_id, event_type, subject, version, received_at, outcome,
+                       COALESCE(drawn_id, given_closure_id)
+                  FROM input
+                 ORDER BY entry
+                ON CONFLICT (event_id) DO NOTHING
+                RETURNING event_id
+              ), inserted AS (
+                INSERT INTO closures (id, escalation_id, disposition_version, event_id,
+                                      event_episode_id, event_finalized_at, event_archive_refs,
+                                      requested_actions, status, next_attempt_at, created_at,
+                                      updated_at)
+                SELECT i.drawn_id, i.escalation_id, i.disposition_version, i.event_id,
+                       i.episode_id, i.finalized_at, CAST(i.archive_refs AS jsonb),
+                       CAST(i.requested_actions AS jsonb), 'PENDING', i.created_at,
+                       i.created_at, i.created_at
+                  FROM input i
+                 WHERE i.drawn_id IS NOT NULL
+                   AND i.entry = (SELECT min(f.entry) FROM input f WHERE f.event_id = i.event_id)
+                   AND EXISTS (SELECT 1 FROM accepted a WHERE a.event_id = i.event_id)
+                 ORDER BY i.entry
+                ON CONFLICT (escalation_id, disposition_version) DO NOTHING
+                RETURNING *
+              ), steps AS (
+                INSERT INTO closure_steps (closure_id, step, step_order, status, idempotency_key)
+                SELECT c.id, u.step, u.step_order, 'PENDING', u.idempotency_key
+                  FROM inserted c
+                  JOIN unnest(CAST(:stepEscalations AS text[]), CAST(:stepVersions AS integer[]),
+                              CAST(:steps AS text[]), CAST(:orders AS integer[]),
+                              CAST(:keys AS text[]))
+                       AS u(escalation_id, disposition_version, step, step_order, idempotency_key)
+                    ON u.escalation_id = c.escalation_id
+                   AND u.disposition_version = c.disposition_version
+                RETURNING closure_id
+              )
+              SELECT EXISTS (SELECT 1 FROM accepted a WHERE a.event_id = i.event_id)
+                       AS delivery_accepted,
+                     (SELECT count(*) FROM steps) AS steps_inserted,
+                     c.*
+                FROM input i
+                LEFT JOIN inserted c ON c.id = i.drawn_id
+               ORDER BY i.entry
+              """)
+              .param("eventIds", eventIds)
+              .param("types", types)
+              .param("subjects", subjects)
+              .param("versions", versions)
+              .param("receivedAts", receivedAts)
+              .param("outcomes", outcomes)
+              .param("givenClosureIds", givenClosureIds)
+              .param("escalations", escalations)
+              .param("closureVersions", closureVersions)
+              .param("episodes", episodes)
+              .param("finalizedAts", finalizedAts)
+              .param("archiveRefs", archiveRefs)
+              .param("requested", requested)
+              .param("createdAts", createdAts)
+              .param("stepEscalations", stepEscalations.toArray(String[]::new))
+              .param("stepVersions", stepVersions.toArray(Integer[]::new))
+              .param("steps", stepNames.toArray(String[]::new))
+              .param("orders", stepOrders.toArray(Integer[]::new))
+              .param("keys", stepKeys.toArray(String[]::new))
+              .query(
+                  rs -> {
+                    stepsInserted[0] = rs.getLong("steps_inserted");
+                    // Both entries of an event id given twice find its row: the first is the one
+                    // accepted.
+                    boolean accepted =
+                        rs.getBoolean("delivery_accepted") && seen.add(eventIds[answers.size()]);
+                    Optional<Closure> started =
+                        rs.getObject("id") == null
+                            ? Optional.empty()
+                            : Optional.of(closure(rs, answers.size()));
+                    answers.add(new Acceptance(accepted, started));
+                  });
+          if (answers.size() != n) {
+            throw new IllegalStateException("answered " + answers.size() + " deliveries of " + n);
+          }
+          long expectedSteps =
+              answers.stream().filter(answer -> answer.started().isPresent()).count()
+                  * Step.values().length;
           if (stepsInserted[0] != expectedSteps) {
             throw new IllegalStateException(
                 "inserted " + stepsInserted[0] + " step rows of " + expectedSteps);
           }
-          List<Optional<Closure>> started = new ArrayList<>(closures.size());
-          for (NewClosure closure : closures) {
-            // remove: an event id given twice starts at most one closure.
-            started.add(Optional.ofNullable(byEvent.remove(closure.event().eventId().value())));
-          }
-          return started;
+          return answers;
         });
   }
 

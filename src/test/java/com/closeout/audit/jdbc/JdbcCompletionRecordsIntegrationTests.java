@@ -14,6 +14,7 @@ import com.closeout.propagation.Closure;
 import com.closeout.propagation.NewClosure;
 import com.closeout.propagation.jdbc.IsolatedSchema;
 import com.closeout.propagation.jdbc.JdbcCloseoutStores;
+import com.closeout.testsupport.Deliveries;
 import com.closeout.testsupport.TestDatabase;
 import java.time.Instant;
 import java.util.List;
@@ -102,6 +103,6 @@ class JdbcCompletionRecordsIntegrationTests {
             NOW,
             List.of(new ArchiveRef("CLOSURE_PACKET", "archive://p", "c".repeat(64))),
             List.of());
-    return stores.closures().insertIfAbsent(new NewClosure(event, NOW)).orElseThrow();
+    return Deliveries.start(stores.closures(), new NewClosure(event, NOW)).orElseThrow();
   }
 }

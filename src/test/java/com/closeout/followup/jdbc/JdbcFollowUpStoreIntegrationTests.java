@@ -18,6 +18,7 @@ import com.closeout.propagation.ConcurrentClosureChangeException;
 import com.closeout.propagation.NewClosure;
 import com.closeout.propagation.jdbc.IsolatedSchema;
 import com.closeout.propagation.jdbc.JdbcCloseoutStores;
+import com.closeout.testsupport.Deliveries;
 import com.closeout.testsupport.TestDatabase;
 import java.time.Instant;
 import java.util.List;
@@ -171,6 +172,6 @@ class JdbcFollowUpStoreIntegrationTests {
             NOW,
             List.of(),
             List.of());
-    return stores.closures().insertIfAbsent(new NewClosure(event, NOW)).orElseThrow().id();
+    return Deliveries.start(stores.closures(), new NewClosure(event, NOW)).orElseThrow().id();
   }
 }

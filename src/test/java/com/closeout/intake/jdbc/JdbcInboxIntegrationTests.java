@@ -8,10 +8,15 @@ import com.closeout.domain.EventOutcome;
 import com.closeout.intake.Inbox;
 import com.closeout.intake.InboxEntry;
 import com.closeout.intake.InboxSettlement;
+import com.closeout.propagation.ClosureStore;
 import com.closeout.propagation.jdbc.IsolatedSchema;
+import com.closeout.propagation.jdbc.JdbcCloseoutStores;
 import com.closeout.propagation.jdbc.SpringTransactionRunner;
+import com.closeout.testsupport.Deliveries;
 import com.closeout.testsupport.TestDatabase;
+import java.time.Clock;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -23,15 +28,20 @@ class JdbcInboxIntegrationTests {
 
   private IsolatedSchema schema;
   private Inbox inbox;
+  private ClosureStore closures;
   private CountingDataSource counted;
   private Inbox countedInbox;
+  private ClosureStore countedClosures;
 
   @BeforeEach
   void freshSchema() {
     schema = TestDatabase.freshSchema("inbox");
     inbox = new JdbcInbox(schema.dataSource());
+    Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
+    closures = JdbcCloseoutStores.create(schema.dataSource(), clock).closures();
     counted = new CountingDataSource(schema.dataSource());
     countedInbox = new JdbcInbox(counted);
+    countedClosures = JdbcCloseoutStores.create(counted, clock).closures();
   }
 
   @AfterEach
@@ -44,9 +54,9 @@ class JdbcInboxIntegrationTests {
     InboxEntry first =
         new InboxEntry("evt-1", FINALIZED, "ESC-1", 3, NOW, EventOutcome.CLOSURE_STARTED, 7L);
 
-    assertThat(inbox.accept(first)).isTrue();
+    assertThat(accept(first)).isTrue();
     assertThat(
-            inbox.accept(
+            accept(
                 new InboxEntry(
                     "evt-1",
                     FINALIZED,
@@ -61,7 +71,7 @@ class JdbcInboxIntegrationTests {
 
   @Test
   void settleRecordsWhatBecameOfTheEvent() {
-    inbox.accept(new InboxEntry("evt-1", FINALIZED, "ESC-1", 3, NOW, EventOutcome.DUPLICATE, null));
+    accept(new InboxEntry("evt-1", FINALIZED, "ESC-1", 3, NOW, EventOutcome.DUPLICATE, null));
 
     inbox.settle("evt-1", EventOutcome.CLOSURE_STARTED, 12L);
 
@@ -81,19 +91,23 @@ class JdbcInboxIntegrationTests {
         new InboxEntry("evt-2", "other.type", null, null, NOW, EventOutcome.IGNORED, null);
     InboxEntry again =
         new InboxEntry("evt-1", FINALIZED, "ESC-9", 4, NOW, EventOutcome.CLOSURE_STARTED, null);
-    inbox.accept(
-        new InboxEntry("evt-0", FINALIZED, "ESC-0", 1, NOW, EventOutcome.CLOSURE_STARTED, 5L));
+    accept(new InboxEntry("evt-0", FINALIZED, "ESC-0", 1, NOW, EventOutcome.CLOSURE_STARTED, 5L));
     CountingDataSource.Counts before = counted.counts();
 
-    List<Boolean> accepted =
-        countedInbox.acceptAll(
+    List<ClosureStore.Acceptance> accepted =
+        countedClosures.acceptAndStartAll(
             List.of(
-                first,
-                other,
-                again,
-                new InboxEntry("evt-0", FINALIZED, "ESC-0", 1, NOW, EventOutcome.DUPLICATE, null)));
+                new ClosureStore.Delivery(first, null),
+                new ClosureStore.Delivery(other, null),
+                new ClosureStore.Delivery(again, null),
+                new ClosureStore.Delivery(
+                    new InboxEntry(
+                        "evt-0", FINALIZED, "ESC-0", 1, NOW, EventOutcome.DUPLICATE, null),
+                    null)));
 
-    assertThat(accepted).containsExactly(true, true, false, false);
+    assertThat(accepted)
+        .extracting(ClosureStore.Acceptance::accepted)
+        .containsExactly(true, true, false, false);
     assertThat(counted.counts().minus(before).statements()).isEqualTo(1);
     assertThat(inbox.find("evt-1")).contains(first);
     assertThat(inbox.find("evt-2")).contains(other);
@@ -101,10 +115,8 @@ class JdbcInboxIntegrationTests {
 
   @Test
   void aGroupsSettlementsRideItsCommitAndOneNeverAcceptedFailsItWhole() {
-    inbox.accept(
-        new InboxEntry("evt-1", FINALIZED, "ESC-1", 3, NOW, EventOutcome.CLOSURE_STARTED, null));
-    inbox.accept(
-        new InboxEntry("evt-2", FINALIZED, "ESC-2", 1, NOW, EventOutcome.CLOSURE_STARTED, null));
+    accept(new InboxEntry("evt-1", FINALIZED, "ESC-1", 3, NOW, EventOutcome.CLOSURE_STARTED, null));
+    accept(new InboxEntry("evt-2", FINALIZED, "ESC-2", 1, NOW, EventOutcome.CLOSURE_STARTED, null));
     SpringTransactionRunner transactions = new SpringTransactionRunner(counted);
     CountingDataSource.Counts before = counted.counts();
 
@@ -151,10 +163,14 @@ class JdbcInboxIntegrationTests {
     InboxEntry earlier =
         new InboxEntry(
             "evt-3", FINALIZED, "ESC-1", 1, NOW.minusSeconds(1), EventOutcome.STALE, null);
-    inbox.accept(other);
-    inbox.accept(earlier);
+    accept(other);
+    accept(earlier);
 
     assertThat(inbox.all()).containsExactly(earlier, other);
     assertThat(inbox.find("evt-missing")).isEmpty();
+  }
+
+  private boolean accept(InboxEntry entry) {
+    return Deliveries.accept(closures, entry);
   }
 }

@@ -17,6 +17,7 @@ import com.closeout.propagation.ConcurrentClosureChangeException;
 import com.closeout.propagation.NewClosure;
 import com.closeout.propagation.StepProgress;
 import com.closeout.propagation.TransactionRunner;
+import com.closeout.testsupport.Deliveries;
 import com.closeout.testsupport.TestDatabase;
 import java.time.Clock;
 import java.time.Instant;
@@ -153,8 +154,8 @@ class GuardedGroupWritesIntegrationTests {
     Closure first = claimed("ESC-1");
     StepProgress tracker = step(first, Step.TRACKER_SYNC);
     Closure second =
-        closures
-            .insertIfAbsent(
+        Deliveries.start(
+                closures,
                 new NewClosure(JdbcClosureStoreIntegrationTests.event("ESC-1", 2, "evt-v2"), T0))
             .orElseThrow();
 
@@ -280,8 +281,8 @@ class GuardedGroupWritesIntegrationTests {
   }
 
   private Closure claimed(String escalation) {
-    closures
-        .insertIfAbsent(
+    Deliveries.start(
+            closures,
             new NewClosure(
                 JdbcClosureStoreIntegrationTests.event(escalation, 1, "evt-" + escalation), T0))
         .orElseThrow();

@@ -11,10 +11,12 @@ import com.closeout.domain.DispositionEvent;
 import com.closeout.domain.EpisodeId;
 import com.closeout.domain.EscalationId;
 import com.closeout.domain.EventId;
+import com.closeout.domain.EventOutcome;
 import com.closeout.domain.Step;
 import com.closeout.domain.StepStatus;
 import com.closeout.domain.TargetSnapshot;
 import com.closeout.domain.TargetSystem;
+import com.closeout.intake.InboxEntry;
 import com.closeout.propagation.CloseoutStores;
 import com.closeout.propagation.Closure;
 import com.closeout.propagation.ClosureChange;
@@ -22,13 +24,17 @@ import com.closeout.propagation.ClosureStore;
 import com.closeout.propagation.ConcurrentClosureChangeException;
 import com.closeout.propagation.NewClosure;
 import com.closeout.propagation.StepProgress;
+import com.closeout.testsupport.Deliveries;
 import com.closeout.testsupport.TestDatabase;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -89,7 +95,8 @@ class JdbcClosureStoreIntegrationTests {
     Closure first = start("ESC-1", 1, T0);
 
     var again =
-        closures.insertIfAbsent(new NewClosure(event("ESC-1", 1, "evt-other"), T0.plusSeconds(5)));
+        Deliveries.start(
+            closures, new NewClosure(event("ESC-1", 1, "evt-other"), T0.plusSeconds(5)));
 
     assertThat(again).isEmpty();
     assertThat(closures.find(key("ESC-1", 1))).contains(first);
@@ -98,17 +105,20 @@ class JdbcClosureStoreIntegrationTests {
   }
 
   @Test
-  void aGroupInsertStartsEachNewKeyOnceWithItsOwnSixStepsAndSkipsKeysAlreadyStarted() {
+  void aGroupStartsEachNewKeyOnceWithItsOwnSixStepsAndSkipsKeysAlreadyStarted() {
     Closure existing = start("ESC-1", 1, T0);
 
-    List<Optional<Closure>> started =
-        closures.insertAllIfAbsent(
+    List<ClosureStore.Acceptance> accepted =
+        closures.acceptAndStartAll(
             List.of(
-                new NewClosure(event("ESC-2", 1, "evt-a"), T0),
-                new NewClosure(event("ESC-1", 1, "evt-b"), T0),
-                new NewClosure(event("ESC-3", 2, "evt-c"), T0),
-                new NewClosure(event("ESC-2", 1, "evt-d"), T0)));
+                delivery(new NewClosure(event("ESC-2", 1, "evt-a"), T0)),
+                delivery(new NewClosure(event("ESC-1", 1, "evt-b"), T0)),
+                delivery(new NewClosure(event("ESC-3", 2, "evt-c"), T0)),
+                delivery(new NewClosure(event("ESC-2", 1, "evt-d"), T0))));
+    List<Optional<Closure>> started =
+        accepted.stream().map(ClosureStore.Acceptance::started).toList();
 
+    assertThat(accepted).allMatch(ClosureStore.Acceptance::accepted);
     assertThat(started).extracting(Optional::isPresent).containsExactly(true, false, true, false);
     assertThat(started.get(0).orElseThrow().eventId()).isEqualTo(new EventId("evt-a"));
     assertThat(closures.find(key("ESC-1", 1))).contains(existing);
@@ -120,6 +130,50 @@ class JdbcClosureStoreIntegrationTests {
     }
     assertThat(sql.sql("SELECT count(*) FROM closure_steps").query(Long.class).single())
         .isEqualTo(18);
+  }
+
+  @Test
+  void aGroupAcceptsEachEventIdOnceAndEachStartedClosuresInboxRowNamesIt() {
+    start("ESC-1", 1, T0);
+    InboxEntry comment =
+        new InboxEntry(
+            "evt-note",
+            "support.review.comment.added",
+            "ESC-9",
+            null,
+            T0_STORED,
+            EventOutcome.IGNORED,
+            null);
+
+    List<ClosureStore.Acceptance> accepted =
+        closures.acceptAndStartAll(
+            List.of(
+                delivery(new NewClosure(event("ESC-2", 1, "evt-a"), T0)),
+                new ClosureStore.Delivery(comment, null),
+                delivery(new NewClosure(event("ESC-2", 1, "evt-a"), T0)),
+                delivery(new NewClosure(event("ESC-1", 1, "evt-ESC-1-1"), T0)),
+                delivery(new NewClosure(event("ESC-1", 1, "evt-again"), T0))));
+
+    // evt-a twice: the first accepted; evt-ESC-1-1 was accepted before; evt-again re-emits ESC-1
+    // v1.
+    assertThat(accepted)
+        .extracting(ClosureStore.Acceptance::accepted)
+        .containsExactly(true, true, false, false, true);
+    assertThat(accepted)
+        .extracting(answer -> answer.started().isPresent())
+        .containsExactly(true, false, false, false, false);
+    Closure started = accepted.get(0).started().orElseThrow();
+    Map<String, InboxEntry> inbox =
+        stores.inbox().all().stream()
+            .collect(Collectors.toMap(InboxEntry::eventId, Function.identity()));
+    assertThat(inbox.get("evt-a").closureId()).isEqualTo(started.id());
+    assertThat(inbox.get("evt-a").outcome()).isEqualTo(EventOutcome.CLOSURE_STARTED);
+    assertThat(inbox.get("evt-note")).isEqualTo(comment);
+    // Left for intake to settle as a duplicate, in the same transaction.
+    assertThat(inbox.get("evt-again").closureId()).isNotNull().isNotEqualTo(started.id());
+    assertThat(closures.find(inbox.get("evt-again").closureId())).isEmpty();
+    assertThat(sql.sql("SELECT count(*) FROM closure_steps").query(Long.class).single())
+        .isEqualTo(12);
   }
 
   @Test
@@ -815,8 +869,8 @@ class JdbcClosureStoreIntegrationTests {
   }
 
   private Closure start(String escalation, int version, Instant at) {
-    return closures
-        .insertIfAbsent(
+    return Deliveries.start(
+            closures,
             new NewClosure(event(escalation, version, "evt-" + escalation + "-" + version), at))
         .orElseThrow();
   }
@@ -835,6 +889,20 @@ class JdbcClosureStoreIntegrationTests {
         version == null ? null : FINALIZED_AT,
         uris,
         revision);
+  }
+
+  private static ClosureStore.Delivery delivery(NewClosure closure) {
+    DispositionEvent event = closure.event();
+    return new ClosureStore.Delivery(
+        new InboxEntry(
+            event.eventId().value(),
+            DispositionEvent.FINALIZED_TYPE,
+            event.escalationId().value(),
+            event.dispositionVersion(),
+            closure.createdAt(),
+            EventOutcome.CLOSURE_STARTED,
+            null),
+        closure);
   }
 
   static DispositionEvent event(String escalation, int version, String eventId) {

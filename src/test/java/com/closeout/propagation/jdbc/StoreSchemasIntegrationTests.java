@@ -5,11 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.closeout.domain.EventOutcome;
 import com.closeout.intake.InboxEntry;
 import com.closeout.intake.jdbc.JdbcInbox;
+import com.closeout.testsupport.Deliveries;
 import com.closeout.testsupport.TestDatabase;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -51,9 +53,9 @@ class StoreSchemasIntegrationTests {
   void isolatedSchemasDoNotSeeEachOthersRows() {
     try (IsolatedSchema one = TestDatabase.freshSchema("schemas");
         IsolatedSchema two = TestDatabase.freshSchema("schemas")) {
-      new JdbcInbox(one.dataSource())
-          .accept(
-              new InboxEntry("evt-1", "t", null, null, Instant.EPOCH, EventOutcome.IGNORED, null));
+      Deliveries.accept(
+          JdbcCloseoutStores.create(one.dataSource(), Clock.systemUTC()).closures(),
+          new InboxEntry("evt-1", "t", null, null, Instant.EPOCH, EventOutcome.IGNORED, null));
 
       assertThat(one.name()).isNotEqualTo(two.name());
       assertThat(new JdbcInbox(one.dataSource()).find("evt-1")).isPresent();
