@@ -18,6 +18,11 @@ public final class Deliveries {
    * for its (escalation, version).
    */
   public static Optional<Closure> start(ClosureStore store, NewClosure closure) {
+    return deliver(store, of(closure)).started();
+  }
+
+  /** The delivery of the closure's finalized event, as intake makes it. */
+  public static ClosureStore.Delivery of(NewClosure closure) {
     DispositionEvent event = closure.event();
     InboxEntry entry =
         new InboxEntry(
@@ -28,7 +33,7 @@ public final class Deliveries {
             closure.createdAt(),
             EventOutcome.CLOSURE_STARTED,
             null);
-    return deliver(store, new ClosureStore.Delivery(entry, closure)).started();
+    return new ClosureStore.Delivery(entry, closure);
   }
 
   /** Accepts an event that starts no closure; false when its event id was accepted before. */

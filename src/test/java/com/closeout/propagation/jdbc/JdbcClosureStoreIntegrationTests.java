@@ -111,10 +111,10 @@ class JdbcClosureStoreIntegrationTests {
     List<ClosureStore.Acceptance> accepted =
         closures.acceptAndStartAll(
             List.of(
-                delivery(new NewClosure(event("ESC-2", 1, "evt-a"), T0)),
-                delivery(new NewClosure(event("ESC-1", 1, "evt-b"), T0)),
-                delivery(new NewClosure(event("ESC-3", 2, "evt-c"), T0)),
-                delivery(new NewClosure(event("ESC-2", 1, "evt-d"), T0))));
+                Deliveries.of(new NewClosure(event("ESC-2", 1, "evt-a"), T0)),
+                Deliveries.of(new NewClosure(event("ESC-1", 1, "evt-b"), T0)),
+                Deliveries.of(new NewClosure(event("ESC-3", 2, "evt-c"), T0)),
+                Deliveries.of(new NewClosure(event("ESC-2", 1, "evt-d"), T0))));
     List<Optional<Closure>> started =
         accepted.stream().map(ClosureStore.Acceptance::started).toList();
 
@@ -148,11 +148,11 @@ class JdbcClosureStoreIntegrationTests {
     List<ClosureStore.Acceptance> accepted =
         closures.acceptAndStartAll(
             List.of(
-                delivery(new NewClosure(event("ESC-2", 1, "evt-a"), T0)),
+                Deliveries.of(new NewClosure(event("ESC-2", 1, "evt-a"), T0)),
                 new ClosureStore.Delivery(comment, null),
-                delivery(new NewClosure(event("ESC-2", 1, "evt-a"), T0)),
-                delivery(new NewClosure(event("ESC-1", 1, "evt-ESC-1-1"), T0)),
-                delivery(new NewClosure(event("ESC-1", 1, "evt-again"), T0))));
+                Deliveries.of(new NewClosure(event("ESC-2", 1, "evt-a"), T0)),
+                Deliveries.of(new NewClosure(event("ESC-1", 1, "evt-ESC-1-1"), T0)),
+                Deliveries.of(new NewClosure(event("ESC-1", 1, "evt-again"), T0))));
 
     // evt-a twice: the first accepted; evt-ESC-1-1 was accepted before; evt-again re-emits ESC-1
     // v1.
@@ -889,20 +889,6 @@ class JdbcClosureStoreIntegrationTests {
         version == null ? null : FINALIZED_AT,
         uris,
         revision);
-  }
-
-  private static ClosureStore.Delivery delivery(NewClosure closure) {
-    DispositionEvent event = closure.event();
-    return new ClosureStore.Delivery(
-        new InboxEntry(
-            event.eventId().value(),
-            DispositionEvent.FINALIZED_TYPE,
-            event.escalationId().value(),
-            event.dispositionVersion(),
-            closure.createdAt(),
-            EventOutcome.CLOSURE_STARTED,
-            null),
-        closure);
   }
 
   static DispositionEvent event(String escalation, int version, String eventId) {
