@@ -13,6 +13,9 @@ class AuditEntryTests {
   private static final String LEGACY_HASH_OF_STEP_DONE_AT_1 =
       "3d871865256de1e7106f711c0d15c806355cffb0f025b2d4be9fa63bf54a028f";
 
+  private static final String PINNED =
+      "6035c65c258261edc56cf865af19b6a2029abee4cfe23a1b931e38486746c3c4";
+
   private static AuditRecord stepDone() {
     return AuditRecord.of("evt-1", "ESC-1", 3, AuditAction.STEP_DONE)
         .target(TargetSystem.TRACKER, "ESC-1")
@@ -90,6 +93,20 @@ class AuditEntryTests {
     assertThat(entry.hash())
         .isEqualTo(AuditEntry.chain(1, AT, stepDone(), AuditEntry.GENESIS_HASH).hash())
         .isEqualTo(LEGACY_HASH_OF_STEP_DONE_AT_1);
+  }
+
+  @Test
+  void anEntryWithItsOwnIdAndEmptyFieldsHashesAsTheStoredChainsDo() {
+    // Computed by the chain as it ran from decision 0009 on: stored hashes must keep verifying.
+    AuditEntry entry =
+        AuditEntry.chain(
+            12,
+            4711,
+            AT,
+            AuditRecord.of("evt-é", "ESC-1", null, AuditAction.RECEIVED).detail("café | 3:x|"),
+            LEGACY_HASH_OF_STEP_DONE_AT_1);
+
+    assertThat(entry.hash()).isEqualTo(PINNED);
   }
 
   @Test
