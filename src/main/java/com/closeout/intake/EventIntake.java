@@ -66,14 +66,11 @@ public final class EventIntake {
    * group's only shared rows are its inbox and closure rows.
    */
   private List<IntakeReceipt> acceptAll(List<IncomingEvent> events) {
-    List<InboxEntry> entries = new ArrayList<>(events.size());
     List<ClosureStore.Delivery> deliveries = new ArrayList<>(events.size());
     for (IncomingEvent event : events) {
-      InboxEntry entry = inboxEntry(event);
-      entries.add(entry);
       deliveries.add(
           new ClosureStore.Delivery(
-              entry,
+              inboxEntry(event),
               event.finalizedEvent().map(e -> new NewClosure(e, clock.instant())).orElse(null)));
     }
     List<ClosureStore.Acceptance> accepted = closures.acceptAndStartAll(deliveries);
@@ -83,7 +80,7 @@ public final class EventIntake {
     List<AuditRecord> trail = new ArrayList<>(events.size() * 2);
     for (int i = 0; i < events.size(); i++) {
       IncomingEvent event = events.get(i);
-      InboxEntry entry = entries.get(i);
+      InboxEntry entry = deliveries.get(i).entry();
       String eventId = entry.eventId();
       String escalation = entry.escalationId();
       Integer version = entry.dispositionVersion();
