@@ -149,6 +149,43 @@ public final class BenchDatabase implements AutoCloseable {
                 }));
   }
 
+  /**
+   * Vacuum passes of the tables of {@code schema} finished so far, by autovacuum or by hand
+   * (pg_stat_user_tables): a vacuum reports when it ends, so a pass still running when the phase
+   * ends counts in the next reading.
+   */
+  public long vacuumsFinished(IsolatedSchema schema) {
+    return readStatistics(
+        "SELECT coalesce(sum(vacuum_count + autovacuum_count), 0)::bigint FROM pg_stat_user_tables"
+            + " WHERE schemaname = ?",
+        schema.name(),
+        rs -> {
+          rs.next();
+          return rs.getLong(1);
+        });
+  }
+
+  /**
+   * Checkpoints the server ran so far, timed and requested (a timed one an idle server skips counts
+   * too; under a phase's writes none is skipped). PostgreSQL 17 moved the counters from {@code
+   * pg_stat_bgwriter} to {@code pg_stat_checkpointer}.
+   */
+  public long checkpointsDone() {
+    int version =
+        readStatistics("SHOW server_version_num", null, rs -> rs.next() ? rs.getInt(1) : 0);
+    String sql =
+        version >= 170_000
+            ? "SELECT num_timed + num_requested FROM pg_stat_checkpointer"
+            : "SELECT checkpoints_timed + checkpoints_req FROM pg_stat_bgwriter";
+    return readStatistics(
+        sql,
+        null,
+        rs -> {
+          rs.next();
+          return rs.getLong(1);
+        });
+  }
+
   /** Reads until two reads a quarter second apart agree (at most five seconds). */
   private static <T> T settled(java.util.function.Supplier<T> read) {
     T previous = read.get();

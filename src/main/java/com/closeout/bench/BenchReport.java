@@ -63,6 +63,15 @@ public record BenchReport(
             closeout.heapAfterGcMiB() <= 256));
   }
 
+  private static Map<String, Object> housekeeping(Housekeeping housekeeping) {
+    Map<String, Object> map = new LinkedHashMap<>();
+    map.put("collections", housekeeping.collections());
+    map.put("collectionMillis", housekeeping.collectionMillis());
+    map.put("vacuums", housekeeping.vacuums());
+    map.put("checkpoints", housekeeping.checkpoints());
+    return map;
+  }
+
   /** The disk probe's flushes; null when none ran (the server is on another machine). */
   private static Map<String, Object> flushes(DiskFlushProbe.Flushes flushes) {
     if (flushes.count() == 0) {
@@ -120,6 +129,7 @@ public record BenchReport(
     map.put("writeTransactionsPerClosure", round(closeout.writeCommitsPerClosure()));
     map.put("walBytesPerClosure", Math.round(closeout.walBytesPerClosure()));
     map.put("diskFlushes", flushes(closeout.diskFlushes()));
+    map.put("housekeeping", housekeeping(closeout.housekeeping()));
     Map<String, Object> byKind = new java.util.TreeMap<>();
     closeout
         .counts()
@@ -143,6 +153,7 @@ public record BenchReport(
     open.put("statementsPerClosureByKind", halfByKind);
     open.put("walBytesPerClosure", Math.round(closeout.halfRateWalBytesPerClosure()));
     open.put("diskFlushes", flushes(closeout.halfRateDiskFlushes()));
+    open.put("housekeeping", housekeeping(closeout.halfRateHousekeeping()));
     open.put("cpuPerClosure", cpu(closeout.halfRateCpu()));
     Map<String, Object> warmup = new LinkedHashMap<>();
     warmup.put("parts", closeout.openLoopWarmup().parts());
@@ -289,6 +300,14 @@ public record BenchReport(
           fmt(flushes.maxMillis()),
           flushes.over50Millis());
     }
+    Housekeeping housekeeping = closeout.halfRateHousekeeping();
+    out.printf(
+        "  beside it: %d collections of the JVM (%d ms), %d vacuum passes of Closeout's tables, %d"
+            + " checkpoints%n",
+        housekeeping.collections(),
+        housekeeping.collectionMillis(),
+        housekeeping.vacuums(),
+        housekeeping.checkpoints());
     out.printf(
         "CPU ms per closure at the maximum rate: JVM %s, database %s (machine %s busy)%n",
         fmt(closeout.cpu().jvmMillis()),

@@ -22,6 +22,8 @@ package com.closeout.bench;
  * @param halfRateWalBytes WAL the server wrote during the open-loop phase
  * @param diskFlushes how the store's disk flushed a probe's writes during the closed-loop phase
  * @param halfRateDiskFlushes the same during the open-loop phase
+ * @param housekeeping the collections, vacuums and checkpoints during the closed-loop phase
+ * @param halfRateHousekeeping the same during the open-loop phase
  */
 public record CloseoutRun(
     ClosureTimings.Figures figures,
@@ -41,7 +43,9 @@ public record CloseoutRun(
     long walBytes,
     long halfRateWalBytes,
     DiskFlushProbe.Flushes diskFlushes,
-    DiskFlushProbe.Flushes halfRateDiskFlushes) {
+    DiskFlushProbe.Flushes halfRateDiskFlushes,
+    Housekeeping housekeeping,
+    Housekeeping halfRateHousekeeping) {
 
   public double statementsPerClosure() {
     return (double) counts.statements() / closures;

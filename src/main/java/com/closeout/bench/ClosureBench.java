@@ -172,7 +172,9 @@ public final class ClosureBench {
           main.walBytes(),
           half.walBytes(),
           main.flushes(),
-          half.flushes());
+          half.flushes(),
+          main.housekeeping(),
+          half.housekeeping());
     }
   }
 
@@ -251,13 +253,15 @@ public final class ClosureBench {
    * @param walBytes WAL the server wrote during the phase, its last entries' chaining included
    * @param flushes how the store's disk flushed a probe's writes meanwhile ({@link
    *     DiskFlushProbe.Flushes#NONE} when the server is not on this machine)
+   * @param housekeeping the collections, vacuums and checkpoints that ran beside the closures
    */
   private record Phase(
       ClosureTimings timings,
       CountingDataSource.Counts counts,
       CpuMeter.Cost cpu,
       long walBytes,
-      DiskFlushProbe.Flushes flushes) {}
+      DiskFlushProbe.Flushes flushes,
+      Housekeeping housekeeping) {}
 
   private void writeTrace(ClosureTimings timings, Path file) {
     try {
@@ -322,6 +326,7 @@ public final class ClosureBench {
         new AuditChainLoop(stores.audit(), AuditProperties.DEFAULT_CHAIN_INTERVAL, true);
     CpuMeter.Reading cpuBefore = cpu.read();
     long walBefore = database.walWritten();
+    Housekeeping housekeepingBefore = Housekeeping.now(database, schema);
     Optional<DiskFlushProbe> probe = DiskFlushProbe.beside(cpu.serverDataDirectory());
     long phaseStart = System.nanoTime();
     chainer.start();
@@ -378,6 +383,7 @@ public final class ClosureBench {
       CpuMeter.Cost cost = cpu.read().since(cpuBefore, count, System.nanoTime() - phaseStart);
       DiskFlushProbe.Flushes flushes =
           probe.map(DiskFlushProbe::stop).orElse(DiskFlushProbe.Flushes.NONE);
+      Housekeeping housekeeping = Housekeeping.now(database, schema).since(housekeepingBefore);
       // The last batch's results commit after its notices (they ride with the next claim, which
       // finds nothing): the worker stops first, then the phase's last entries are chained, and
       // only then is anything counted.
@@ -390,7 +396,7 @@ public final class ClosureBench {
       CountingDataSource.Counts counts = counting.counts();
       beforeTeardown.run();
       Reference.reachabilityFence(engine);
-      return new Phase(timings, counts, cost, walBytes, flushes);
+      return new Phase(timings, counts, cost, walBytes, flushes, housekeeping);
     } finally {
       probe.ifPresent(DiskFlushProbe::close);
       worker.stop(Duration.ofSeconds(60));

@@ -2,6 +2,9 @@ package com.closeout.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -85,6 +88,29 @@ class BenchReportTests {
   }
 
   @Test
+  void eachPhaseReportsTheCollectionsVacuumsAndCheckpointsThatRanBesideItsClosures() {
+    BenchReport report = report(50, 48.0);
+    Map<String, Object> map = report.toMap();
+
+    assertThat(map)
+        .containsEntry(
+            "housekeeping",
+            Map.of("collections", 40L, "collectionMillis", 320L, "vacuums", 6L, "checkpoints", 1L));
+    @SuppressWarnings("unchecked")
+    Map<String, Object> open = (Map<String, Object>) map.get("openLoopCosts");
+    assertThat(open)
+        .containsEntry(
+            "housekeeping",
+            Map.of("collections", 9L, "collectionMillis", 97L, "vacuums", 2L, "checkpoints", 0L));
+    ByteArrayOutputStream table = new ByteArrayOutputStream();
+    report.printTable(new PrintStream(table, true, StandardCharsets.UTF_8));
+    assertThat(table.toString(StandardCharsets.UTF_8))
+        .contains(
+            "beside it: 9 collections of the JVM (97 ms), 2 vacuum passes of Closeout's tables,"
+                + " 0 checkpoints");
+  }
+
+  @Test
   void theOpenLoopPhaseReportsHowTheStoresDiskFlushedAndNothingWhereNoProbeRan() {
     Map<String, Object> map = report(50, 48.0).toMap();
 
@@ -144,7 +170,9 @@ class BenchReportTests {
             21_000_000L,
             5_000_000L,
             DiskFlushProbe.Flushes.NONE,
-            new DiskFlushProbe.Flushes(1_500, 0.12, 3.4, 191.8, 2));
+            new DiskFlushProbe.Flushes(1_500, 0.12, 3.4, 191.8, 2),
+            new Housekeeping(40, 320, 6, 1),
+            new Housekeeping(9, 97, 2, 0));
     return new BenchReport(
         "embedded",
         settings,
