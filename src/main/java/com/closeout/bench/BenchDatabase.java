@@ -150,18 +150,21 @@ public final class BenchDatabase implements AutoCloseable {
   }
 
   /**
-   * Vacuum passes of the tables of {@code schema} finished so far, by autovacuum or by hand
-   * (pg_stat_user_tables): a vacuum reports when it ends, so a pass still running when the phase
-   * ends counts in the next reading.
+   * Vacuum passes of each table of {@code schema} finished so far, by autovacuum or by hand
+   * (pg_stat_user_tables), tables never vacuumed left out: a vacuum reports when it ends, so a pass
+   * still running when the phase ends counts in the next reading.
    */
-  public long vacuumsFinished(IsolatedSchema schema) {
+  public Map<String, Long> vacuumsFinished(IsolatedSchema schema) {
     return readStatistics(
-        "SELECT coalesce(sum(vacuum_count + autovacuum_count), 0)::bigint FROM pg_stat_user_tables"
-            + " WHERE schemaname = ?",
+        "SELECT relname, vacuum_count + autovacuum_count FROM pg_stat_user_tables"
+            + " WHERE schemaname = ? AND vacuum_count + autovacuum_count > 0",
         schema.name(),
         rs -> {
-          rs.next();
-          return rs.getLong(1);
+          Map<String, Long> passes = new TreeMap<>();
+          while (rs.next()) {
+            passes.put(rs.getString(1), rs.getLong(2));
+          }
+          return Map.copyOf(passes);
         });
   }
 

@@ -68,6 +68,7 @@ public record BenchReport(
     map.put("collections", housekeeping.collections());
     map.put("collectionMillis", housekeeping.collectionMillis());
     map.put("vacuums", housekeeping.vacuums());
+    map.put("vacuumsByTable", new java.util.TreeMap<>(housekeeping.vacuumsByTable()));
     map.put("checkpoints", housekeeping.checkpoints());
     return map;
   }
@@ -302,11 +303,14 @@ public record BenchReport(
     }
     Housekeeping housekeeping = closeout.halfRateHousekeeping();
     out.printf(
-        "  beside it: %d collections of the JVM (%d ms), %d vacuum passes of Closeout's tables, %d"
-            + " checkpoints%n",
+        "  beside it: %d collections of the JVM (%d ms), %d vacuum passes of Closeout's tables%s,"
+            + " %d checkpoints%n",
         housekeeping.collections(),
         housekeeping.collectionMillis(),
         housekeeping.vacuums(),
+        housekeeping.vacuumsByTable().isEmpty()
+            ? ""
+            : " " + new java.util.TreeMap<>(housekeeping.vacuumsByTable()),
         housekeeping.checkpoints());
     out.printf(
         "CPU ms per closure at the maximum rate: JVM %s, database %s (machine %s busy)%n",

@@ -95,19 +95,29 @@ class BenchReportTests {
     assertThat(map)
         .containsEntry(
             "housekeeping",
-            Map.of("collections", 40L, "collectionMillis", 320L, "vacuums", 6L, "checkpoints", 1L));
+            Map.of(
+                "collections", 40L,
+                "collectionMillis", 320L,
+                "vacuums", 6L,
+                "vacuumsByTable", Map.of("audit_pending", 5L, "closure_steps", 1L),
+                "checkpoints", 1L));
     @SuppressWarnings("unchecked")
     Map<String, Object> open = (Map<String, Object>) map.get("openLoopCosts");
     assertThat(open)
         .containsEntry(
             "housekeeping",
-            Map.of("collections", 9L, "collectionMillis", 97L, "vacuums", 2L, "checkpoints", 0L));
+            Map.of(
+                "collections", 9L,
+                "collectionMillis", 97L,
+                "vacuums", 2L,
+                "vacuumsByTable", Map.of("audit_pending", 2L),
+                "checkpoints", 0L));
     ByteArrayOutputStream table = new ByteArrayOutputStream();
     report.printTable(new PrintStream(table, true, StandardCharsets.UTF_8));
     assertThat(table.toString(StandardCharsets.UTF_8))
         .contains(
-            "beside it: 9 collections of the JVM (97 ms), 2 vacuum passes of Closeout's tables,"
-                + " 0 checkpoints");
+            "beside it: 9 collections of the JVM (97 ms), 2 vacuum passes of Closeout's tables"
+                + " {audit_pending=2}, 0 checkpoints");
   }
 
   @Test
@@ -171,8 +181,8 @@ class BenchReportTests {
             5_000_000L,
             DiskFlushProbe.Flushes.NONE,
             new DiskFlushProbe.Flushes(1_500, 0.12, 3.4, 191.8, 2),
-            new Housekeeping(40, 320, 6, 1),
-            new Housekeeping(9, 97, 2, 0));
+            new Housekeeping(40, 320, Map.of("audit_pending", 5L, "closure_steps", 1L), 1),
+            new Housekeeping(9, 97, Map.of("audit_pending", 2L), 0));
     return new BenchReport(
         "embedded",
         settings,

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.closeout.propagation.jdbc.IsolatedSchema;
 import com.closeout.propagation.jdbc.StoreSchemas;
 import com.closeout.testsupport.TestDatabase;
+import java.util.Map;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -25,6 +26,7 @@ class HousekeepingIntegrationTests {
       System.gc();
       Housekeeping during = Housekeeping.now(database, schema).since(before);
 
+      assertThat(during.vacuumsByTable()).isEqualTo(Map.of("closures", 1L, "closure_steps", 1L));
       assertThat(during.vacuums()).isEqualTo(2);
       assertThat(during.checkpoints()).isGreaterThanOrEqualTo(1);
       assertThat(during.collections()).isGreaterThanOrEqualTo(1);
