@@ -22,9 +22,6 @@ import java.util.TreeMap;
 public record Housekeeping(
     long collections, long collectionMillis, Map<String, Long> vacuumsByTable, long checkpoints) {
 
-  /** Nothing counted: a run that has no phase of this kind. */
-  public static final Housekeeping NONE = new Housekeeping(0, 0, Map.of(), 0);
-
   public Housekeeping {
     vacuumsByTable = Map.copyOf(vacuumsByTable);
   }
