@@ -24,6 +24,8 @@ package com.closeout.bench;
  * @param halfRateDiskFlushes the same during the open-loop phase
  * @param housekeeping the collections, vacuums and checkpoints during the closed-loop phase
  * @param halfRateHousekeeping the same during the open-loop phase
+ * @param stalls the machine's stalls during the closed-loop phase, and the cases they held up
+ * @param halfRateStalls the same during the open-loop phase
  */
 public record CloseoutRun(
     ClosureTimings.Figures figures,
@@ -45,7 +47,9 @@ public record CloseoutRun(
     DiskFlushProbe.Flushes diskFlushes,
     DiskFlushProbe.Flushes halfRateDiskFlushes,
     Housekeeping housekeeping,
-    Housekeeping halfRateHousekeeping) {
+    Housekeeping halfRateHousekeeping,
+    MachineStallProbe.PhaseStalls stalls,
+    MachineStallProbe.PhaseStalls halfRateStalls) {
 
   public double statementsPerClosure() {
     return (double) counts.statements() / closures;

@@ -174,7 +174,9 @@ public final class ClosureBench {
           main.flushes(),
           half.flushes(),
           main.housekeeping(),
-          half.housekeeping());
+          half.housekeeping(),
+          main.stallsAgainst(settings.warmup(), settings.warmupTime()),
+          half.stallsAgainst(BenchSettings.warmupOf(halfCases), settings.halfRateWarmupTime()));
     }
   }
 
@@ -254,6 +256,7 @@ public final class ClosureBench {
    * @param flushes how the store's disk flushed a probe's writes meanwhile ({@link
    *     DiskFlushProbe.Flushes#NONE} when the server is not on this machine)
    * @param housekeeping the collections, vacuums and checkpoints that ran beside the closures
+   * @param stalls the late wakes of a probe thread meanwhile ({@link MachineStallProbe})
    */
   private record Phase(
       ClosureTimings timings,
@@ -261,7 +264,15 @@ public final class ClosureBench {
       CpuMeter.Cost cpu,
       long walBytes,
       DiskFlushProbe.Flushes flushes,
-      Housekeeping housekeeping) {}
+      Housekeeping housekeeping,
+      MachineStallProbe.Stalls stalls) {
+    /** The machine's stalls and the measured cases (the figures' warm-up) they held up. */
+    MachineStallProbe.PhaseStalls stallsAgainst(int warmup, Duration warmupTime) {
+      return new MachineStallProbe.PhaseStalls(
+          stalls,
+          timings.duringStalls(stalls.machine(), warmup, warmupTime, BenchReport.P99_GOAL_MILLIS));
+    }
+  }
 
   private void writeTrace(ClosureTimings timings, Path file) {
     try {
@@ -328,6 +339,7 @@ public final class ClosureBench {
     long walBefore = database.walWritten();
     Housekeeping housekeepingBefore = Housekeeping.now(database, schema);
     Optional<DiskFlushProbe> probe = DiskFlushProbe.beside(cpu.serverDataDirectory());
+    MachineStallProbe stallProbe = MachineStallProbe.start();
     long phaseStart = System.nanoTime();
     chainer.start();
     worker.start();
@@ -383,6 +395,7 @@ public final class ClosureBench {
       CpuMeter.Cost cost = cpu.read().since(cpuBefore, count, System.nanoTime() - phaseStart);
       DiskFlushProbe.Flushes flushes =
           probe.map(DiskFlushProbe::stop).orElse(DiskFlushProbe.Flushes.NONE);
+      MachineStallProbe.Stalls stalls = stallProbe.stop();
       Housekeeping housekeeping = Housekeeping.now(database, schema).since(housekeepingBefore);
       // The last batch's results commit after its notices (they ride with the next claim, which
       // finds nothing): the worker stops first, then the phase's last entries are chained, and
@@ -396,9 +409,10 @@ public final class ClosureBench {
       CountingDataSource.Counts counts = counting.counts();
       beforeTeardown.run();
       Reference.reachabilityFence(engine);
-      return new Phase(timings, counts, cost, walBytes, flushes, housekeeping);
+      return new Phase(timings, counts, cost, walBytes, flushes, housekeeping, stalls);
     } finally {
       probe.ifPresent(DiskFlushProbe::close);
+      stallProbe.close();
       worker.stop(Duration.ofSeconds(60));
       chainer.stop();
       executor.shutdownNow();

@@ -194,22 +194,10 @@ public final class ClosureTimings {
    * Figures#warmupCut}).
    */
   public Figures figures(int warmup, Duration warmupTime) {
-    if (noticedSoFar() < count) {
-      throw new IllegalStateException("not every case has its notice yet");
-    }
-    long firstDue = Long.MAX_VALUE;
-    for (int i = 0; i < count; i++) {
-      firstDue = Math.min(firstDue, due.get(i));
-    }
-    int warm = 0;
-    for (int i = 0; i < count; i++) {
-      if (noticed.get(i) - firstDue < warmupTime.toNanos()) {
-        warm++;
-      }
-    }
-    int wanted = Math.max(warmup, warm);
-    boolean cut = wanted > count / 2 && warm > warmup;
-    int skip = Math.max(0, Math.min(cut ? count / 2 : wanted, count - 2));
+    Warmup left = warmup(warmup, warmupTime);
+    long firstDue = left.firstDue();
+    boolean cut = left.cut();
+    int skip = left.skip();
     long[] landed = new long[count];
     long[] latencies = new long[count - skip];
     for (int i = 0; i < count; i++) {
@@ -239,6 +227,89 @@ public final class ClosureTimings {
         cut,
         legs(skip));
   }
+
+  /**
+   * The cases {@link #figures} leaves out as the warm-up, from the first in sending order.
+   *
+   * @param firstDue when the first case was due
+   * @param cut the warm-up time would have left fewer than half the cases
+   */
+  private record Warmup(long firstDue, int skip, boolean cut) {}
+
+  private Warmup warmup(int warmup, Duration warmupTime) {
+    if (noticedSoFar() < count) {
+      throw new IllegalStateException("not every case has its notice yet");
+    }
+    long firstDue = Long.MAX_VALUE;
+    for (int i = 0; i < count; i++) {
+      firstDue = Math.min(firstDue, due.get(i));
+    }
+    int warm = 0;
+    for (int i = 0; i < count; i++) {
+      if (noticed.get(i) - firstDue < warmupTime.toNanos()) {
+        warm++;
+      }
+    }
+    int wanted = Math.max(warmup, warm);
+    boolean cut = wanted > count / 2 && warm > warmup;
+    return new Warmup(firstDue, Math.max(0, Math.min(cut ? count / 2 : wanted, count - 2)), cut);
+  }
+
+  /**
+   * Of the cases {@link #figures} measures with the same warm-up, those slower than {@code
+   * slowMillis}, how many of them were in flight (due before a stall ended, noticed after it began)
+   * while one of {@code stalls} lasted, and the p99 of the cases in flight during none. A case held
+   * up only by the backlog a stall left behind counts as outside it: the share is a floor.
+   */
+  public StallShare duringStalls(
+      List<MachineStallProbe.Stall> stalls, int warmup, Duration warmupTime, double slowMillis) {
+    int skip = warmup(warmup, warmupTime).skip();
+    long slowNanos = (long) (slowMillis * 1e6);
+    int slow = 0;
+    int slowInStalls = 0;
+    long[] outside = new long[count - skip];
+    int outsideCount = 0;
+    for (int i = skip; i < count; i++) {
+      long from = due.get(i);
+      long to = noticed.get(i);
+      boolean inStall = false;
+      for (MachineStallProbe.Stall stall : stalls) {
+        if (stall.overlaps(from, to)) {
+          inStall = true;
+          break;
+        }
+      }
+      if (to - from > slowNanos) {
+        slow++;
+        if (inStall) {
+          slowInStalls++;
+        }
+      }
+      if (!inStall) {
+        outside[outsideCount++] = to - from;
+      }
+    }
+    long[] sorted = Arrays.copyOf(outside, outsideCount);
+    Arrays.sort(sorted);
+    return new StallShare(
+        count - skip,
+        slow,
+        slowInStalls,
+        outsideCount,
+        outsideCount == 0 ? Double.NaN : percentile(sorted, 99) / 1e6);
+  }
+
+  /**
+   * How the measured cases of a phase stood to the machine's stalls.
+   *
+   * @param measured cases measured
+   * @param slow cases slower than the threshold asked for
+   * @param slowInStalls of them, those in flight while a stall lasted
+   * @param outside cases in flight during no stall
+   * @param p99OutsideMillis their p99; NaN when there are none
+   */
+  public record StallShare(
+      int measured, int slow, int slowInStalls, int outside, double p99OutsideMillis) {}
 
   /**
    * The legs of the measured cases that have every mark (a case retried or stopped on the way

@@ -121,6 +121,42 @@ class BenchReportTests {
   }
 
   @Test
+  void eachPhaseReportsTheMachinesStallsApartFromCollectionsAndTheSlowCasesInFlightDuringThem() {
+    BenchReport report = report(50, 48.0);
+    Map<String, Object> map = report.toMap();
+
+    @SuppressWarnings("unchecked")
+    Map<String, Object> closed = (Map<String, Object>) map.get("machineStalls");
+    assertThat(closed)
+        .containsEntry("realTimeProbe", false)
+        .containsEntry("stalls", 0)
+        .containsEntry("casesOver50Millis", 10)
+        .containsEntry("casesOver50MillisInFlightDuringAStall", 0);
+    @SuppressWarnings("unchecked")
+    Map<String, Object> open =
+        (Map<String, Object>) ((Map<String, Object>) map.get("openLoopCosts")).get("machineStalls");
+    assertThat(open)
+        .containsEntry("realTimeProbe", true)
+        .containsEntry("stalls", 2)
+        .containsEntry("over50Millis", 1)
+        .containsEntry("longestMillis", 81.36)
+        .containsEntry("stalledMillis", 96.86)
+        .containsEntry("duringCollections", 1)
+        .containsEntry("casesOver50Millis", 6)
+        .containsEntry("casesOver50MillisInFlightDuringAStall", 4)
+        .containsEntry("casesInFlightDuringNone", 140)
+        .containsEntry("p99OfThoseMillis", 38.5);
+    ByteArrayOutputStream table = new ByteArrayOutputStream();
+    report.printTable(new PrintStream(table, true, StandardCharsets.UTF_8));
+    assertThat(table.toString(StandardCharsets.UTF_8))
+        .contains(
+            "the machine meanwhile: 2 stalls of 10 ms or more of a probe thread at real-time"
+                + " priority (1 over 50 ms, longest 81.36 ms, 96.86 ms in all; 1 more during"
+                + " collections); 4 of the 6 cases over 50 ms were in flight during one; p99 of"
+                + " the 140 cases in flight during none 38.50 ms");
+  }
+
+  @Test
   void theOpenLoopPhaseReportsHowTheStoresDiskFlushedAndNothingWhereNoProbeRan() {
     Map<String, Object> map = report(50, 48.0).toMap();
 
@@ -182,7 +218,19 @@ class BenchReportTests {
             DiskFlushProbe.Flushes.NONE,
             new DiskFlushProbe.Flushes(1_500, 0.12, 3.4, 191.8, 2),
             new Housekeeping(40, 320, Map.of("audit_pending", 5L, "closure_steps", 1L), 1),
-            new Housekeeping(9, 97, Map.of("audit_pending", 2L), 0));
+            new Housekeeping(9, 97, Map.of("audit_pending", 2L), 0),
+            new MachineStallProbe.PhaseStalls(
+                new MachineStallProbe.Stalls(false, 1_000, List.of()),
+                new ClosureTimings.StallShare(900, 10, 0, 900, 300.0)),
+            new MachineStallProbe.PhaseStalls(
+                new MachineStallProbe.Stalls(
+                    true,
+                    20_000,
+                    List.of(
+                        new MachineStallProbe.Stall(0, 81_360_000L, false),
+                        new MachineStallProbe.Stall(1_000_000_000L, 1_012_000_000L, true),
+                        new MachineStallProbe.Stall(2_000_000_000L, 2_015_500_000L, false))),
+                new ClosureTimings.StallShare(150, 6, 4, 140, 38.5)));
     return new BenchReport(
         "embedded",
         settings,

@@ -38,6 +38,32 @@ class ClosureTimingsTests {
   }
 
   @Test
+  void aSlowCaseInFlightWhileAStallLastedIsCountedAgainstItAndLeftOutOfTheOthersP99()
+      throws Exception {
+    ClosureTimings timings = new ClosureTimings(cases, 0, 3, 0);
+    long now = System.nanoTime();
+    long ms = 1_000_000L;
+    timings.sendingScheduled(0, now - 100 * ms);
+    timings.sendingScheduled(1, now - 80 * ms);
+    timings.sendingScheduled(2, now - ms);
+    for (int i = 0; i < 3; i++) {
+      timings.noticed(cases.escalation(i));
+    }
+    // Over before case 1 was due: only case 0 was in flight.
+    List<MachineStallProbe.Stall> stalls =
+        List.of(new MachineStallProbe.Stall(now - 90 * ms, now - 85 * ms, false));
+
+    ClosureTimings.StallShare share = timings.duringStalls(stalls, 0, Duration.ZERO, 50);
+
+    assertThat(share.measured()).isEqualTo(3);
+    assertThat(share.slow()).isEqualTo(2);
+    assertThat(share.slowInStalls()).isEqualTo(1);
+    assertThat(share.outside()).isEqualTo(2);
+    assertThat(share.p99OutsideMillis()).isBetween(80.0, 80.0 + 60_000);
+    assertThat(share.p99OutsideMillis()).isLessThan(timings.figures(0, Duration.ZERO).p99Millis());
+  }
+
+  @Test
   void aRunShorterThanTwiceItsWarmupKeepsHalfItsCasesAndSaysSo() throws Exception {
     ClosureTimings timings = run();
 
