@@ -7,6 +7,7 @@ import com.closeout.domain.ClosureKey;
 import com.closeout.domain.ClosureStatus;
 import com.closeout.domain.EventOutcome;
 import com.closeout.domain.FollowUpReason;
+import com.closeout.domain.SourceRecord;
 import com.closeout.domain.Step;
 import com.closeout.domain.StepResult;
 import com.closeout.domain.StepStatus;
@@ -24,6 +25,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -35,6 +37,9 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.function.BiFunction;
+import java.util.function.BiPredicate;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Predicate;
@@ -52,7 +57,10 @@ import org.slf4j.LoggerFactory;
  * anywhere therefore resumes at the first unfinished step, with the prior values of any write that
  * may have reached a target already durable — and a batch of B closures costs four commits instead
  * of a dozen per closure, three while the worker stays busy: a batch's last group commits with the
- * next batch's first.
+ * next batch's first. A closure's verification and its reads of the first phase are one task on the
+ * executor, as are its writes of a phase and its reads of the next (nothing commits between them):
+ * a batch is handed to the executor's threads five times instead of seven, and a closure reads on
+ * as soon as its own writes are done (decision 0021).
  */
 public final class ClosureWorker {
   private static final Logger LOG = LoggerFactory.getLogger(ClosureWorker.class);
@@ -197,15 +205,28 @@ public final class ClosureWorker {
    * commit or the caller to commit.
    */
   private Carry workBatch(List<ClosureRun> runs, Carry carried) {
-    List<Verdict> verdicts =
-        concurrently(
+    // Each closure's task reads the first phase's targets as soon as its verdict says go: the
+    // reads come before the verification commit either way, and one hand-off serves both.
+    List<Staged<Verdict, PhasePlan>> verified =
+        concurrentlyThen(
             runs,
             this::verify,
+            (run, verdict) ->
+                verdict instanceof Verdict.Proceed && PHASES.get(0).stream().anyMatch(run::needs),
+            (run, verdict) -> planPhase(PHASES.get(0), run, ((Verdict.Proceed) verdict).record()),
+            run -> latePlan(PHASES.get(0), run),
             run ->
                 new Verdict.RetryLater(
                     FollowUpReason.RETRIES_EXHAUSTED,
                     TargetSystem.REVIEW,
                     "verification answered too slowly"));
+    List<Verdict> verdicts = verified.stream().map(Staged::first).toList();
+    Map<ClosureRun, PhasePlan> planned = new IdentityHashMap<>();
+    for (int i = 0; i < runs.size(); i++) {
+      if (verified.get(i).then() != null) {
+        planned.put(runs.get(i), verified.get(i).then());
+      }
+    }
     List<ClosureRun> going =
         runs.stream()
             .filter(run -> verdicts.get(runs.indexOf(run)) instanceof Verdict.Proceed)
@@ -218,7 +239,8 @@ public final class ClosureWorker {
             runs,
             each(run -> settleVerdict(run, verdicts.get(runs.indexOf(run)))),
             List.of());
-    for (List<Step> phase : PHASES) {
+    for (int p = 0; p < PHASES.size(); p++) {
+      List<Step> phase = PHASES.get(p);
       Carry before = carry;
       List<ClosureRun> due =
           going.stream()
@@ -237,7 +259,8 @@ public final class ClosureWorker {
         carry = Carry.NONE;
         continue;
       }
-      carry = runPhase(phase, due, carry);
+      List<Step> next = p + 1 < PHASES.size() ? PHASES.get(p + 1) : List.of();
+      carry = runPhase(phase, due, carry, planned, targetsOnly(next));
     }
     return carry.then(
         "completion",
@@ -364,15 +387,26 @@ public final class ClosureWorker {
    * may need and the outcome of a first step already settled by its plan; write. Returns the
    * phase's results, to commit with the next phase.
    */
-  private Carry runPhase(List<Step> phase, List<ClosureRun> due, Carry carry) {
-    List<PhasePlan> plans =
+  private Carry runPhase(
+      List<Step> phase,
+      List<ClosureRun> due,
+      Carry carry,
+      Map<ClosureRun, PhasePlan> planned,
+      List<Step> next) {
+    // Plans read in the task before (the last phase's writes, or verification) are used; the
+    // rest (a closure resumed here, or one whose task missed the deadline) are read now.
+    List<ClosureRun> unplanned = due.stream().filter(run -> !planned.containsKey(run)).toList();
+    List<PhasePlan> read =
         concurrently(
-            due,
-            run -> planPhase(phase, run),
-            run -> {
-              Step first = phase.stream().filter(run::needs).findFirst().orElseThrow();
-              return new PhasePlan(first, Map.of(first, new StepPlan.Settled(tooSlow(first))));
-            });
+            unplanned, run -> planPhase(phase, run, run.record), run -> latePlan(phase, run));
+    List<PhasePlan> plans =
+        due.stream()
+            .map(
+                run ->
+                    planned.containsKey(run) ? planned.get(run) : read.get(unplanned.indexOf(run)))
+            .toList();
+    // A plan is this phase's or none: what the writes below read is the next phase's.
+    planned.clear();
     List<ClosureRun> recording =
         due.stream().filter(run -> plans.get(due.indexOf(run)).hasSomethingToRecord()).toList();
     commit(
@@ -427,11 +461,22 @@ public final class ClosureWorker {
     if (writing.isEmpty()) {
       return Carry.NONE;
     }
-    List<PhaseResults> results =
-        concurrently(
+    // A closure whose writes all went through reads the next phase's targets in the same task:
+    // nothing commits between the two, so one hand-off serves both.
+    List<Staged<PhaseResults, PhasePlan>> staged =
+        concurrentlyThen(
             writing,
             run -> writePhase(plans.get(due.indexOf(run)), run),
+            (run, written) -> written.allWentThrough() && next.stream().anyMatch(run::needs),
+            (run, written) -> planPhase(next, run, run.record),
+            run -> latePlan(next, run),
             run -> PhaseResults.late(plans.get(due.indexOf(run))));
+    List<PhaseResults> results = staged.stream().map(Staged::first).toList();
+    for (int i = 0; i < writing.size(); i++) {
+      if (staged.get(i).then() != null) {
+        planned.put(writing.get(i), staged.get(i).then());
+      }
+    }
     return new Carry(
         phase + " writes",
         writing,
@@ -555,7 +600,7 @@ public final class ClosureWorker {
   }
 
   /** Reads for each step of the phase the closure needs, in order, until one will not go on. */
-  private PhasePlan planPhase(List<Step> phase, ClosureRun run) {
+  private PhasePlan planPhase(List<Step> phase, ClosureRun run, SourceRecord record) {
     Map<Step, StepPlan> plans = new EnumMap<>(Step.class);
     Step first = null;
     for (Step step : phase) {
@@ -563,7 +608,7 @@ public final class ClosureWorker {
         continue;
       }
       first = first == null ? step : first;
-      StepPlan plan = plan(step, run);
+      StepPlan plan = plan(step, run, record);
       plans.put(step, plan);
       if (plan instanceof StepPlan.Settled settled && !goesThrough(settled.result())) {
         break;
@@ -659,7 +704,7 @@ public final class ClosureWorker {
     }
   }
 
-  private StepPlan plan(Step step, ClosureRun run) {
+  private StepPlan plan(Step step, ClosureRun run, SourceRecord record) {
     boolean attempted = !run.steps.get(step).prior().isEmpty();
     CoordinatorNotice notice =
         step == Step.COORDINATOR_NOTIFY
@@ -669,7 +714,7 @@ public final class ClosureWorker {
                 run.closure.key().dispositionVersion(),
                 targetsUpdated(run))
             : null;
-    return executor.plan(step, run.closure.key(), run.record, attempted, notice);
+    return executor.plan(step, run.closure.key(), record, attempted, notice);
   }
 
   /** In a step's group transaction: a closure whose step cannot finish now stops or waits. */
@@ -897,6 +942,51 @@ public final class ClosureWorker {
   /** A group's work done one run at a time. */
   private static Consumer<List<ClosureRun>> each(Consumer<ClosureRun> work) {
     return runs -> runs.forEach(work);
+  }
+
+  /** The steps of {@code phase} that call targets: the completion record is Closeout's own. */
+  private static List<Step> targetsOnly(List<Step> phase) {
+    return phase.equals(List.of(Step.COMPLETION_RECORD)) ? List.of() : phase;
+  }
+
+  /** A phase's plan for a closure whose reads missed the deadline: its first step waits. */
+  private static PhasePlan latePlan(List<Step> phase, ClosureRun run) {
+    Step first = phase.stream().filter(run::needs).findFirst().orElseThrow();
+    return new PhasePlan(first, Map.of(first, new StepPlan.Settled(tooSlow(first))));
+  }
+
+  /** What a closure's task came to: its first part, and its second (null when none was wanted). */
+  private record Staged<A, B>(A first, B then) {}
+
+  /**
+   * As {@link #concurrently}, each run's task in two parts, one hand-off for both: {@code then}
+   * runs right after {@code first} when {@code wanted} says so. A run whose task misses the
+   * deadline gets {@code late} if its first part was not done; if it was, it keeps it, and gets
+   * {@code lateThen} for the second when that was wanted — as if the two had been two rounds, each
+   * with its deadline, so a slow target still holds the batch for one deadline at most.
+   */
+  private <A, B> List<Staged<A, B>> concurrentlyThen(
+      List<ClosureRun> runs,
+      Function<ClosureRun, A> first,
+      BiPredicate<ClosureRun, A> wanted,
+      BiFunction<ClosureRun, A, B> then,
+      Function<ClosureRun, B> lateThen,
+      Function<ClosureRun, A> late) {
+    AtomicReferenceArray<A> firstDone = new AtomicReferenceArray<>(runs.size());
+    return concurrently(
+        runs,
+        run -> {
+          A a = first.apply(run);
+          firstDone.set(runs.indexOf(run), a);
+          return new Staged<>(a, wanted.test(run, a) ? then.apply(run, a) : null);
+        },
+        run -> {
+          A a = firstDone.get(runs.indexOf(run));
+          if (a == null) {
+            return new Staged<>(late.apply(run), null);
+          }
+          return new Staged<>(a, wanted.test(run, a) ? lateThen.apply(run) : null);
+        });
   }
 
   /**

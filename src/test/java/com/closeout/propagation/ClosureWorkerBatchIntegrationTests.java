@@ -17,6 +17,8 @@ import com.closeout.sandbox.FaultKind;
 import com.closeout.sandbox.SandboxSystems;
 import com.closeout.targets.BookkeepingRecord;
 import com.closeout.targets.EscalationTracker;
+import com.closeout.targets.PostReviewQueue;
+import com.closeout.targets.QueueItem;
 import com.closeout.targets.ReviewState;
 import com.closeout.targets.TargetPorts;
 import com.closeout.targets.TargetUnavailableException;
@@ -33,6 +35,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
@@ -462,6 +465,119 @@ class ClosureWorkerBatchIntegrationTests {
                 .orElseThrow()
                 .status())
         .isEqualTo(ClosureStatus.PENDING);
+    drain(engine);
+    assertEachCompletedExactlyOnce(escalations);
+  }
+
+  @Test
+  void aBatchHandsEachClosureToTheExecutorFiveTimesOnItsWayThroughTheSteps() {
+    AtomicInteger handedOver = new AtomicInteger();
+    CloseoutEngine engine =
+        new CloseoutEngine(
+            sandbox.ports(),
+            stores,
+            clock,
+            EngineSettings.defaults(),
+            "batch-worker",
+            StepCommitListener.NONE,
+            new SplittableRandom(5),
+            task -> {
+              handedOver.incrementAndGet();
+              pool.execute(task);
+            });
+    List<CleanEscalation> escalations = receive(engine, 2);
+
+    engine.runDue();
+
+    // Verification with the syncs' reads; the syncs' writes with the archive links' and the
+    // queue's reads; their writes; the notice's read; its write.
+    assertThat(handedOver).hasValue(2 * 5);
+    assertEachCompletedExactlyOnce(escalations);
+  }
+
+  @Test
+  void aSlowReadOfTheNextPhaseKeepsTheWritesBeforeItAndHoldsTheBatchForOneDeadline() {
+    var ports = sandbox.ports();
+    PostReviewQueue queue = ports.queue();
+    AtomicInteger slowCalls = new AtomicInteger();
+    AtomicBoolean trackerSynced = new AtomicBoolean();
+    EscalationTracker tracker =
+        new DelegatingTracker(ports.tracker()) {
+          @Override
+          public WriteResult setReviewState(
+              String recordId, ReviewState state, long expectedRevision, IdempotencyKey key) {
+            WriteResult written = super.setReviewState(recordId, state, expectedRevision, key);
+            if (key.value().startsWith("ESC-000:")) {
+              trackerSynced.set(true);
+            }
+            return written;
+          }
+        };
+    // Read once in verification, then after the syncs' writes, in the task that made them.
+    PostReviewQueue slowForOne =
+        new PostReviewQueue() {
+          @Override
+          public java.util.Optional<QueueItem> findByEscalation(
+              com.closeout.domain.EscalationId escalationId) {
+            if (escalationId.value().equals("ESC-000")
+                && trackerSynced.get()
+                && slowCalls.getAndIncrement() == 0) {
+              try {
+                Thread.sleep(2_000);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            }
+            return queue.findByEscalation(escalationId);
+          }
+
+          @Override
+          public WriteResult close(
+              String itemId, Instant closedAt, long expectedRevision, IdempotencyKey key) {
+            return queue.close(itemId, closedAt, expectedRevision, key);
+          }
+
+          @Override
+          public WriteResult restoreOpen(String itemId, long expectedRevision, IdempotencyKey key) {
+            return queue.restoreOpen(itemId, expectedRevision, key);
+          }
+        };
+    CloseoutEngine engine =
+        new CloseoutEngine(
+            new TargetPorts(
+                ports.review(),
+                tracker,
+                ports.ledger(),
+                slowForOne,
+                ports.archive(),
+                ports.coordinator()),
+            stores,
+            clock,
+            EngineSettings.defaults().withPhaseDeadline(Duration.ofMillis(300)),
+            "batch-worker",
+            StepCommitListener.NONE,
+            new SplittableRandom(5),
+            pool);
+    List<CleanEscalation> escalations = receive(engine, 6);
+
+    engine.runDue();
+
+    for (CleanEscalation escalation : escalations.subList(1, 6)) {
+      assertThat(stores.closures().find(new ClosureKey(escalation.id(), 1)).orElseThrow().status())
+          .as(escalation.id().value())
+          .isEqualTo(ClosureStatus.COMPLETED);
+    }
+    Closure slow = stores.closures().find(new ClosureKey(escalations.get(0).id(), 1)).orElseThrow();
+    assertThat(slow.status()).isEqualTo(ClosureStatus.PENDING);
+    assertThat(stores.closures().steps(slow.id()))
+        .filteredOn(
+            progress -> progress.step() == Step.TRACKER_SYNC || progress.step() == Step.LEDGER_SYNC)
+        .as("its syncs were written before the slow read: their results are kept")
+        .hasSize(2)
+        .allSatisfy(progress -> assertThat(progress.status()).isEqualTo(StepStatus.DONE));
+    assertThat(stores.closures().steps(slow.id()))
+        .filteredOn(progress -> progress.step() == Step.QUEUE_CLOSE)
+        .allSatisfy(progress -> assertThat(progress.status().isFinished()).isFalse());
     drain(engine);
     assertEachCompletedExactlyOnce(escalations);
   }
