@@ -424,40 +424,25 @@ class ClosureWorkerBatchIntegrationTests {
           public java.util.Optional<BookkeepingRecord> findByEscalation(
               com.closeout.domain.EscalationId escalationId) {
             if (escalationId.value().equals("ESC-000") && slowCalls.getAndIncrement() == 0) {
-              try {
-                Thread.sleep(2_000);
-              } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-              }
+              answerLate();
             }
             return super.findByEscalation(escalationId);
           }
         };
     CloseoutEngine engine =
-        new CloseoutEngine(
+        engineWithShortDeadline(
             new TargetPorts(
                 ports.review(),
                 slowForOne,
                 ports.ledger(),
                 ports.queue(),
                 ports.archive(),
-                ports.coordinator()),
-            stores,
-            clock,
-            EngineSettings.defaults().withPhaseDeadline(Duration.ofMillis(300)),
-            "batch-worker",
-            StepCommitListener.NONE,
-            new SplittableRandom(5),
-            pool);
+                ports.coordinator()));
     List<CleanEscalation> escalations = receive(engine, 6);
 
     engine.runDue();
 
-    for (CleanEscalation escalation : escalations.subList(1, 6)) {
-      assertThat(stores.closures().find(new ClosureKey(escalation.id(), 1)).orElseThrow().status())
-          .as(escalation.id().value())
-          .isEqualTo(ClosureStatus.COMPLETED);
-    }
+    assertCompleted(escalations.subList(1, 6));
     assertThat(
             stores
                 .closures()
@@ -522,11 +507,7 @@ class ClosureWorkerBatchIntegrationTests {
             if (escalationId.value().equals("ESC-000")
                 && trackerSynced.get()
                 && slowCalls.getAndIncrement() == 0) {
-              try {
-                Thread.sleep(2_000);
-              } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-              }
+              answerLate();
             }
             return queue.findByEscalation(escalationId);
           }
@@ -543,30 +524,19 @@ class ClosureWorkerBatchIntegrationTests {
           }
         };
     CloseoutEngine engine =
-        new CloseoutEngine(
+        engineWithShortDeadline(
             new TargetPorts(
                 ports.review(),
                 tracker,
                 ports.ledger(),
                 slowForOne,
                 ports.archive(),
-                ports.coordinator()),
-            stores,
-            clock,
-            EngineSettings.defaults().withPhaseDeadline(Duration.ofMillis(300)),
-            "batch-worker",
-            StepCommitListener.NONE,
-            new SplittableRandom(5),
-            pool);
+                ports.coordinator()));
     List<CleanEscalation> escalations = receive(engine, 6);
 
     engine.runDue();
 
-    for (CleanEscalation escalation : escalations.subList(1, 6)) {
-      assertThat(stores.closures().find(new ClosureKey(escalation.id(), 1)).orElseThrow().status())
-          .as(escalation.id().value())
-          .isEqualTo(ClosureStatus.COMPLETED);
-    }
+    assertCompleted(escalations.subList(1, 6));
     Closure slow = stores.closures().find(new ClosureKey(escalations.get(0).id(), 1)).orElseThrow();
     assertThat(slow.status()).isEqualTo(ClosureStatus.PENDING);
     assertThat(stores.closures().steps(slow.id()))
@@ -580,6 +550,36 @@ class ClosureWorkerBatchIntegrationTests {
         .allSatisfy(progress -> assertThat(progress.status().isFinished()).isFalse());
     drain(engine);
     assertEachCompletedExactlyOnce(escalations);
+  }
+
+  /** A target's answer two seconds late: far past the tests' 300 ms phase deadline. */
+  private static void answerLate() {
+    try {
+      Thread.sleep(2_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** An engine on the test's stores and pool whose phase deadline is 300 ms. */
+  private CloseoutEngine engineWithShortDeadline(TargetPorts ports) {
+    return new CloseoutEngine(
+        ports,
+        stores,
+        clock,
+        EngineSettings.defaults().withPhaseDeadline(Duration.ofMillis(300)),
+        "batch-worker",
+        StepCommitListener.NONE,
+        new SplittableRandom(5),
+        pool);
+  }
+
+  private void assertCompleted(List<CleanEscalation> escalations) {
+    for (CleanEscalation escalation : escalations) {
+      assertThat(stores.closures().find(new ClosureKey(escalation.id(), 1)).orElseThrow().status())
+          .as(escalation.id().value())
+          .isEqualTo(ClosureStatus.COMPLETED);
+    }
   }
 
   /** A tracker that hands every call to another; tests override the call they make misbehave. */
