@@ -386,6 +386,11 @@ public final class ClosureWorker {
    * durable, with the carried outcome of the phase before, every prior value a write of the phase
    * may need and the outcome of a first step already settled by its plan; write. Returns the
    * phase's results, to commit with the next phase.
+   *
+   * @param planned this phase's plans read in the task before (verification's, or the last phase's
+   *     writes'); replaced by the next phase's plans its own writes' tasks read
+   * @param next the steps of the next phase that call targets, read right after a closure's writes
+   *     all went through; none when the next phase is Closeout's own
    */
   private Carry runPhase(
       List<Step> phase,
