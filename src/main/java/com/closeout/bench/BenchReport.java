@@ -178,6 +178,7 @@ public record BenchReport(
     Map<String, Object> halfByKind = new java.util.TreeMap<>();
     halfCounts.kinds().forEach((kind, n) -> halfByKind.put(kind, round((double) n / halfClosures)));
     open.put("statementsPerClosureByKind", halfByKind);
+    open.put("eventsPerIntakeTransaction", round(eventsPerIntakeTransaction()));
     open.put("walBytesPerClosure", Math.round(closeout.halfRateWalBytesPerClosure()));
     open.put("diskFlushes", flushes(closeout.halfRateDiskFlushes()));
     open.put("housekeeping", housekeeping(closeout.halfRateHousekeeping()));
@@ -308,7 +309,8 @@ public record BenchReport(
     }
     out.printf(
         "  per closure: %s statements, %s round trips, %s commits (%s of them a round trip of"
-            + " their own), %s bytes of WAL; CPU ms: JVM %s, database %s (machine %s busy)%n",
+            + " their own), %s bytes of WAL; CPU ms: JVM %s, database %s (machine %s busy); %s"
+            + " events an intake transaction%n",
         fmt((double) closeout.halfRateCounts().statements() / closeout.halfRateClosures()),
         fmt((double) closeout.halfRateCounts().roundTrips() / closeout.halfRateClosures()),
         fmt((double) closeout.halfRateCounts().commits() / closeout.halfRateClosures()),
@@ -316,7 +318,8 @@ public record BenchReport(
         fmt(closeout.halfRateWalBytesPerClosure()),
         fmt(closeout.halfRateCpu().jvmMillis()),
         fmt(closeout.halfRateCpu().serverMillis()),
-        fmt(closeout.halfRateCpu().busyShare()));
+        fmt(closeout.halfRateCpu().busyShare()),
+        fmt(eventsPerIntakeTransaction()));
     DiskFlushProbe.Flushes flushes = closeout.halfRateDiskFlushes();
     if (flushes.count() > 0) {
       out.printf(
@@ -389,6 +392,18 @@ public record BenchReport(
           goal.measured() == null ? "-" : fmt(goal.measured()),
           goal.met() == null ? "not measured" : goal.met() ? "met" : "MISSED");
     }
+  }
+
+  /**
+   * The open loop's closures (one event each) over its intake statements: how many deliveries one
+   * intake transaction carried. Intake writes the inbox in one statement a transaction (decision
+   * 0020), and no other statement inserts there. At small batches a transaction's own cost is about
+   * what its events cost the server (docs/performance.md, session 19), so this says how much of it
+   * each closure bears. NaN when the phase counted no intake statement.
+   */
+  private double eventsPerIntakeTransaction() {
+    long intakes = closeout.halfRateCounts().kinds().getOrDefault("INSERT inbox", 0L);
+    return intakes == 0 ? Double.NaN : closeout.halfRateClosures() / (double) intakes;
   }
 
   private static String fmt(double value) {

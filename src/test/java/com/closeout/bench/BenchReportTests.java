@@ -67,13 +67,33 @@ class BenchReportTests {
         .containsEntry("roundTripsPerClosure", 1.5)
         .containsEntry("jdbcCommitsPerClosure", 0.3)
         .containsEntry("commitRoundTripsPerClosure", 0.2)
-        .containsEntry("statementsPerClosureByKind", Map.of("SELECT", 2.0));
+        .containsEntry("statementsPerClosureByKind", Map.of("SELECT", 2.0))
+        .containsEntry("eventsPerIntakeTransaction", null);
     Map<String, Object> cpu = new java.util.HashMap<>();
     cpu.put("jvmMillis", 4.0);
     cpu.put("serverMillis", 6.0);
     cpu.put("busyShare", null);
     cpu.put("jvmByThread", Map.of());
     assertThat(open).containsEntry("cpuPerClosure", cpu);
+  }
+
+  @Test
+  void theOpenLoopPhaseSaysHowManyEventsEachIntakeTransactionCarried() {
+    BenchReport report =
+        report(
+            50,
+            48.0,
+            new CountingDataSource.Counts(
+                1_200, 300, 60, 60, 40, Map.of("INSERT inbox", 80L, "SELECT", 400L)));
+
+    @SuppressWarnings("unchecked")
+    Map<String, Object> open = (Map<String, Object>) report.toMap().get("openLoopCosts");
+    // 200 closures, one event each, in 80 intake statements.
+    assertThat(open).containsEntry("eventsPerIntakeTransaction", 2.5);
+    ByteArrayOutputStream table = new ByteArrayOutputStream();
+    report.printTable(new PrintStream(table, true, StandardCharsets.UTF_8));
+    assertThat(table.toString(StandardCharsets.UTF_8))
+        .contains("(machine - busy); 2.50 events an intake transaction");
   }
 
   @Test
@@ -182,7 +202,24 @@ class BenchReportTests {
     return report(openLoopPercent, 0, openLoopP99);
   }
 
+  private static BenchReport report(
+      int openLoopPercent, double openLoopP99, CountingDataSource.Counts openLoopCounts) {
+    return report(openLoopPercent, 0, openLoopP99, openLoopCounts);
+  }
+
   private static BenchReport report(int openLoopPercent, int openLoopRate, double openLoopP99) {
+    return report(
+        openLoopPercent,
+        openLoopRate,
+        openLoopP99,
+        new CountingDataSource.Counts(1_200, 300, 60, 60, 40, Map.of("SELECT", 400L)));
+  }
+
+  private static BenchReport report(
+      int openLoopPercent,
+      int openLoopRate,
+      double openLoopP99,
+      CountingDataSource.Counts openLoopCounts) {
     BenchSettings settings =
         new BenchSettings(1_000, 0, 8, 32, 128, 20, 2, 15, 100, openLoopPercent, openLoopRate);
     ClosureTimings.Figures closedLoop =
@@ -209,7 +246,7 @@ class BenchReportTests {
             800.0 * openLoopPercent / 100,
             openLoop,
             new CpuMeter.Cost(2.0, 3.0, 0.9),
-            new CountingDataSource.Counts(1_200, 300, 60, 60, 40, Map.of("SELECT", 400L)),
+            openLoopCounts,
             200,
             new CpuMeter.Cost(4.0, 6.0, Double.NaN),
             new OpenLoopWarmup(2, 21.5, 0.03, true),
