@@ -70,6 +70,17 @@ public final class BenchCases {
     }
   }
 
+  /**
+   * The case number of an event id of {@link #eventJson}, or -1 when it is not one of this run's.
+   */
+  public int indexOfEvent(String eventId) {
+    String suffix = "-v" + VERSION;
+    if (!eventId.startsWith("evt-") || !eventId.endsWith(suffix)) {
+      return -1;
+    }
+    return indexOf(new EscalationId(eventId.substring(4, eventId.length() - suffix.length())));
+  }
+
   /** Puts what a clean closure of case {@code index} finds at the source and the targets. */
   public void populate(SandboxSystems sandbox, int index) {
     EscalationId escalation = escalation(index);

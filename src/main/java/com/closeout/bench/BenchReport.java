@@ -21,7 +21,19 @@ public record BenchReport(
     CloseoutRun closeout,
     PeerRun peer,
     double ceilingClosuresPerSecond,
-    WriteCeiling.Plan ceilingPlan) {
+    WriteCeiling.Plan ceilingPlan,
+    String openLoopIntake) {
+
+  /** A run whose open-loop phase handed its events to intake directly. */
+  public BenchReport(
+      String store,
+      BenchSettings settings,
+      CloseoutRun closeout,
+      PeerRun peer,
+      double ceilingClosuresPerSecond,
+      WriteCeiling.Plan ceilingPlan) {
+    this(store, settings, closeout, peer, ceilingClosuresPerSecond, ceilingPlan, "direct");
+  }
 
   /** The latency goal: p99 event-to-notice at half the maximum rate, at most this. */
   public static final double P99_GOAL_MILLIS = 50;
@@ -226,6 +238,7 @@ public record BenchReport(
     map.put("goals", goals);
     Map<String, Object> run = new LinkedHashMap<>();
     run.put("store", store);
+    run.put("openLoopIntake", openLoopIntake);
     run.put("closures", settings.cases());
     run.put("targetLatencyMillis", settings.targetLatencyMillis());
     run.put("parallelism", settings.parallelism());
@@ -298,9 +311,10 @@ public record BenchReport(
         fmt(ceilingPlan.writeSet().values().stream().mapToDouble(Double::doubleValue).sum()));
     out.println();
     out.printf(
-        "at %s (%s events/s, open loop): p50 %s ms, p99 %s ms%n",
+        "at %s (%s events/s, open loop%s): p50 %s ms, p99 %s ms%n",
         settings.openLoopChoice(),
         fmt(closeout.halfRate()),
+        openLoopIntake.equals("kafka") ? ", through Kafka" : "",
         fmt(closeout.halfRateFigures().p50Millis()),
         fmt(closeout.halfRateFigures().p99Millis()));
     for (ClosureTimings.Leg leg : closeout.halfRateFigures().legs()) {

@@ -15,26 +15,41 @@ public final class Benchmark {
   private final Optional<PeerLauncher> peer;
   private final PrintStream progress;
   private final Optional<Path> trace;
+  private final Optional<String> kafkaBootstrap;
 
-  /**
-   * @param store how the database was chosen, for the report ({@code embedded}, {@code postgres})
-   * @param trace where to write the open-loop phase's per-case marks, if anywhere
-   */
   public Benchmark(
       BenchDatabase database,
       String store,
       Optional<PeerLauncher> peer,
       PrintStream progress,
       Optional<Path> trace) {
+    this(database, store, peer, progress, trace, Optional.empty());
+  }
+
+  /**
+   * @param store how the database was chosen, for the report ({@code embedded}, {@code postgres})
+   * @param trace where to write the open-loop phase's per-case marks, if anywhere
+   * @param kafkaBootstrap a broker the open-loop phase's events go through to Closeout's Kafka
+   *     intake, if any
+   */
+  public Benchmark(
+      BenchDatabase database,
+      String store,
+      Optional<PeerLauncher> peer,
+      PrintStream progress,
+      Optional<Path> trace,
+      Optional<String> kafkaBootstrap) {
     this.database = database;
     this.store = store;
     this.peer = peer;
     this.progress = progress;
     this.trace = trace;
+    this.kafkaBootstrap = kafkaBootstrap;
   }
 
   public BenchReport run(BenchSettings settings) throws InterruptedException, IOException {
-    CloseoutRun closeout = new ClosureBench(database, progress, trace).run(settings);
+    CloseoutRun closeout =
+        new ClosureBench(database, progress, trace, kafkaBootstrap).run(settings);
     PeerRun peerRun = null;
     if (peer.isPresent()) {
       peerRun = peer.get().run(database, settings);
@@ -49,6 +64,13 @@ public final class Benchmark {
             closeout.rowsWritten(), closeout.counts().writeCommits(), closeout.closures());
     double ceiling =
         new WriteCeiling(database, progress).run(plan, settings.cases(), settings.parallelism());
-    return new BenchReport(store, settings, closeout, peerRun, ceiling, plan);
+    return new BenchReport(
+        store,
+        settings,
+        closeout,
+        peerRun,
+        ceiling,
+        plan,
+        kafkaBootstrap.isPresent() ? "kafka" : "direct");
   }
 }

@@ -53,15 +53,27 @@ public final class ClosureBench {
   private final BenchDatabase database;
   private final PrintStream progress;
   private final Optional<Path> trace;
+  private final Optional<String> kafkaBootstrap;
+
+  public ClosureBench(BenchDatabase database, PrintStream progress, Optional<Path> trace) {
+    this(database, progress, trace, Optional.empty());
+  }
 
   /**
    * @param trace where to write the open-loop phase's per-case marks ({@link
    *     ClosureTimings#writeTrace}), if anywhere
+   * @param kafkaBootstrap a broker the open-loop phase's events go through, to Closeout's Kafka
+   *     intake ({@link KafkaIntakeRoute}); without one the sender hands them to intake directly
    */
-  public ClosureBench(BenchDatabase database, PrintStream progress, Optional<Path> trace) {
+  public ClosureBench(
+      BenchDatabase database,
+      PrintStream progress,
+      Optional<Path> trace,
+      Optional<String> kafkaBootstrap) {
     this.database = database;
     this.progress = progress;
     this.trace = trace;
+    this.kafkaBootstrap = kafkaBootstrap;
   }
 
   public CloseoutRun run(BenchSettings settings) throws InterruptedException {
@@ -335,6 +347,18 @@ public final class ClosureBench {
     // are the closures' too.
     AuditChainLoop chainer =
         new AuditChainLoop(stores.audit(), AuditProperties.DEFAULT_CHAIN_INTERVAL, true);
+    KafkaIntakeRoute kafka = null;
+    if (ratePerSecond > 0 && kafkaBootstrap.isPresent()) {
+      kafka =
+          KafkaIntakeRoute.start(
+              kafkaBootstrap.get(),
+              "closeout-bench-" + cases.tag() + "-" + first,
+              cases,
+              engine,
+              reader,
+              timings::accepted,
+              failure::set);
+    }
     CpuMeter.Reading cpuBefore = cpu.read();
     long walBefore = database.walWritten();
     Housekeeping housekeepingBefore = Housekeeping.now(database, schema);
@@ -370,6 +394,14 @@ public final class ClosureBench {
         } else {
           ready = timings.sendingReady(i, Math.min(settings.batchSize(), end - i));
         }
+        if (kafka != null) {
+          for (int k = i; k < i + ready; k++) {
+            kafka.send(cases.eventJson(k));
+          }
+          rethrow(failure);
+          i += ready;
+          continue;
+        }
         List<IncomingEvent> events = new ArrayList<>(ready);
         for (int k = i; k < i + ready; k++) {
           ParsedEvent parsed = reader.read(cases.eventJson(k));
@@ -390,6 +422,10 @@ public final class ClosureBench {
         i += ready;
       }
       awaitNotices(timings, failure);
+      if (kafka != null) {
+        kafka.close();
+        kafka = null;
+      }
       // Read while the worker's threads live (an ended thread's time is not theirs any more); the
       // last commit after the last notice is left out.
       CpuMeter.Cost cost = cpu.read().since(cpuBefore, count, System.nanoTime() - phaseStart);
@@ -411,6 +447,9 @@ public final class ClosureBench {
       Reference.reachabilityFence(engine);
       return new Phase(timings, counts, cost, walBytes, flushes, housekeeping, stalls);
     } finally {
+      if (kafka != null) {
+        kafka.close();
+      }
       probe.ifPresent(DiskFlushProbe::close);
       stallProbe.close();
       worker.stop(Duration.ofSeconds(60));

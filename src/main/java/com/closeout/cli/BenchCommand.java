@@ -4,6 +4,7 @@ import com.closeout.bench.BenchDatabase;
 import com.closeout.bench.BenchReport;
 import com.closeout.bench.BenchSettings;
 import com.closeout.bench.Benchmark;
+import com.closeout.bench.LocalBroker;
 import com.closeout.bench.PeerLauncher;
 import com.closeout.bench.StderrLogs;
 import com.closeout.config.EmbeddedPostgresLauncher;
@@ -34,7 +35,7 @@ final class BenchCommand implements CliCommand {
     return "bench [--cases N] [--store embedded|postgres] [--target-latency-ms L]"
         + " [--parallelism P] [--batch-size B] [--workers T] [--window W] [--half-rate-seconds S]"
         + " [--warmup-seconds S] [--peer-cases M] [--open-loop-percent P | --open-loop-rate R]"
-        + " [--trace FILE]"
+        + " [--intake direct|kafka] [--trace FILE]"
         + " [--no-peer] [--json]";
   }
 
@@ -45,9 +46,21 @@ final class BenchCommand implements CliCommand {
 
   /**
    * @param trace where to write the open-loop phase's per-case marks as CSV (--trace), if anywhere
+   * @param intake how the open-loop phase's events reach intake: {@code direct} (the sender calls
+   *     it) or {@code kafka} (through a local broker to the Kafka intake)
    */
   record Options(
-      BenchSettings settings, String store, boolean json, boolean peer, Optional<Path> trace) {}
+      BenchSettings settings,
+      String store,
+      boolean json,
+      boolean peer,
+      Optional<Path> trace,
+      String intake) {
+    Options(
+        BenchSettings settings, String store, boolean json, boolean peer, Optional<Path> trace) {
+      this(settings, store, json, peer, trace, "direct");
+    }
+  }
 
   static Options parse(List<String> args) throws UsageException {
     Arguments arguments =
@@ -67,6 +80,7 @@ final class BenchCommand implements CliCommand {
                 "--open-loop-percent",
                 "--open-loop-rate",
                 "--trace",
+                "--intake",
                 "--peer-cases"));
     arguments.expectPositionals(0, "nothing");
     long cases = arguments.longOption("--cases", BenchSettings.DEFAULT_CASES, 1);
@@ -74,6 +88,10 @@ final class BenchCommand implements CliCommand {
       throw new UsageException("--cases must be at most 1000000");
     }
     String store = arguments.option("--store").orElse("embedded");
+    String intake = arguments.option("--intake").orElse("direct");
+    if (!intake.equals("direct") && !intake.equals("kafka")) {
+      throw new UsageException("--intake must be direct or kafka, not '" + intake + "'");
+    }
     if (!store.equals("embedded") && !store.equals("postgres")) {
       throw new UsageException("--store must be embedded or postgres, not '" + store + "'");
     }
@@ -124,18 +142,37 @@ final class BenchCommand implements CliCommand {
         store,
         arguments.flag("--json"),
         !arguments.flag("--no-peer"),
-        arguments.option("--trace").map(Path::of));
+        arguments.option("--trace").map(Path::of),
+        intake);
   }
 
   @Override
   public int run(List<String> args, CommandContext context) throws UsageException {
     Options options = parse(args);
+    Optional<String> brokerClasspath = LocalBroker.classpathFromEnvironment();
+    if (options.intake().equals("kafka") && brokerClasspath.isEmpty()) {
+      context
+          .err()
+          .println(
+              "closeout bench: --intake kafka needs a local broker ("
+                  + LocalBroker.CLASSPATH_VARIABLE
+                  + " is not set; bin/closeout bench builds and sets it)");
+      return FAILED;
+    }
     StderrLogs.warningsOnly();
-    try (BenchDatabase database = database(options.store())) {
+    try (BenchDatabase database = database(options.store());
+        LocalBroker broker =
+            options.intake().equals("kafka") ? startBroker(brokerClasspath.get(), context) : null) {
       Optional<PeerLauncher> peer =
           options.peer() ? PeerLauncher.fromEnvironment(context.err()) : Optional.empty();
       BenchReport report =
-          new Benchmark(database, options.store(), peer, context.err(), options.trace())
+          new Benchmark(
+                  database,
+                  options.store(),
+                  peer,
+                  context.err(),
+                  options.trace(),
+                  Optional.ofNullable(broker).map(LocalBroker::bootstrap))
               .run(options.settings());
       if (options.json()) {
         context.out().println(report.toJson());
@@ -150,6 +187,16 @@ final class BenchCommand implements CliCommand {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  private static LocalBroker startBroker(String classpath, CommandContext context)
+      throws IOException, InterruptedException {
+    context.err().println("bench: starting a local Kafka broker for the open-loop phase ...");
+    LocalBroker broker = LocalBroker.start(classpath);
+    context
+        .err()
+        .printf("bench: the open-loop phase goes through Kafka at %s%n", broker.bootstrap());
+    return broker;
   }
 
   private static BenchDatabase database(String store) {

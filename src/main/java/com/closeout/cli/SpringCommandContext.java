@@ -6,6 +6,8 @@ import com.closeout.config.AuditProperties;
 import com.closeout.config.WorkerLoop;
 import com.closeout.propagation.CloseoutStores;
 import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
@@ -82,10 +84,23 @@ final class SpringCommandContext implements CommandContext, AutoCloseable {
             // Quiet console, but loggers keep their levels: scenario runs search the logs.
             : Map.of("logging.threshold.console", "WARN"));
     application.addListeners((ApplicationListener<ContextClosedEvent>) event -> closed.countDown());
-    // Command-line properties outrank the environment: a one-shot command never works closures in
-    // the background, and a deferred worker waits for startWorker(), whatever is configured.
-    String[] args = workerNow ? new String[0] : new String[] {"--closeout.worker.enabled=false"};
-    return application.run(args);
+    return application.run(overrides(serve, workerNow).toArray(String[]::new));
+  }
+
+  /**
+   * Command-line properties outrank the environment: a one-shot command never works closures in the
+   * background nor consumes the event topic, and a deferred worker waits for startWorker(),
+   * whatever is configured.
+   */
+  static List<String> overrides(boolean serve, boolean workerNow) {
+    List<String> args = new ArrayList<>();
+    if (!workerNow) {
+      args.add("--closeout.worker.enabled=false");
+    }
+    if (!serve) {
+      args.add("--closeout.intake.kafka.enabled=false");
+    }
+    return List.copyOf(args);
   }
 
   @Override

@@ -39,7 +39,8 @@ import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
   TargetsProperties.class,
   JiraProperties.class,
   ServiceNowProperties.class,
-  SlackTeamsS3Properties.class
+  SlackTeamsS3Properties.class,
+  KafkaIntakeProperties.class
 })
 public class CloseoutConfiguration {
 

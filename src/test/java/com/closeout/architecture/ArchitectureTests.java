@@ -19,7 +19,10 @@ import java.time.ZonedDateTime;
 @AnalyzeClasses(packages = "com.closeout", importOptions = ImportOption.DoNotIncludeTests.class)
 class ArchitectureTests {
 
-  /** The engine's own packages; their adapter subpackages (.jdbc, .web, .format) are excluded. */
+  /**
+   * The engine's own packages; their adapter subpackages (.jdbc, .web, .format, .kafka) are
+   * excluded.
+   */
   private static final String[] CORE = {
     "com.closeout.domain..",
     "com.closeout.verification..",
@@ -45,6 +48,7 @@ class ArchitectureTests {
               "javax.sql..",
               "jakarta..",
               "io.cloudevents..",
+              "org.apache.kafka..",
               "org.postgresql..",
               "org.flywaydb..")
           .because("the engine is assembled from ports, without Spring, JDBC or JSON libraries");
@@ -60,6 +64,7 @@ class ArchitectureTests {
               "com.closeout..jdbc..",
               "com.closeout..web..",
               "com.closeout..format..",
+              "com.closeout..kafka..",
               "com.closeout.sandbox..",
               "com.closeout.cli..",
               "com.closeout.config..",

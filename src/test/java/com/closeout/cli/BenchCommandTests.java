@@ -2,8 +2,10 @@ package com.closeout.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.closeout.bench.BenchSettings;
+import com.closeout.bench.LocalBroker;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -18,6 +20,7 @@ class BenchCommandTests {
     assertThat(options.peer()).isTrue();
     assertThat(options.json()).isFalse();
     assertThat(options.trace()).isEmpty();
+    assertThat(options.intake()).isEqualTo("direct");
     assertThat(options.settings())
         .isEqualTo(
             new BenchSettings(
@@ -62,6 +65,8 @@ class BenchCommandTests {
                 "25",
                 "--trace",
                 "traces/open-loop.csv",
+                "--intake",
+                "kafka",
                 "--json",
                 "--no-peer"));
 
@@ -72,6 +77,7 @@ class BenchCommandTests {
     assertThat(options.json()).isTrue();
     assertThat(options.peer()).isFalse();
     assertThat(options.trace()).contains(Path.of("traces/open-loop.csv"));
+    assertThat(options.intake()).isEqualTo("kafka");
   }
 
   @Test
@@ -88,6 +94,9 @@ class BenchCommandTests {
     assertThatThrownBy(() -> BenchCommand.parse(List.of("--store", "h2")))
         .isInstanceOf(UsageException.class)
         .hasMessageContaining("embedded or postgres");
+    assertThatThrownBy(() -> BenchCommand.parse(List.of("--intake", "nats")))
+        .isInstanceOf(UsageException.class)
+        .hasMessageContaining("direct or kafka");
     assertThatThrownBy(() -> BenchCommand.parse(List.of("--cases", "0")))
         .isInstanceOf(UsageException.class);
     assertThatThrownBy(() -> BenchCommand.parse(List.of("--target-latency-ms", "-1")))
@@ -103,5 +112,17 @@ class BenchCommandTests {
         .isInstanceOf(UsageException.class);
     assertThatThrownBy(() -> BenchCommand.parse(List.of("--open-loop-percent", "0")))
         .isInstanceOf(UsageException.class);
+  }
+
+  @Test
+  void throughKafkaWithoutALocalBrokerItSaysWhatIsMissingAndMeasuresNothing()
+      throws UsageException {
+    assumeTrue(LocalBroker.classpathFromEnvironment().isEmpty(), "a broker classpath is set");
+    FakeCommandContext context = new FakeCommandContext();
+
+    int status = new BenchCommand().run(List.of("--intake", "kafka", "--no-peer"), context);
+
+    assertThat(status).isEqualTo(CliCommand.FAILED);
+    assertThat(context.errors()).contains(LocalBroker.CLASSPATH_VARIABLE);
   }
 }
