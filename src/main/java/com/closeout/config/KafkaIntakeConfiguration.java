@@ -136,7 +136,7 @@ public class KafkaIntakeConfiguration {
     return intake;
   }
 
-  public static final KafkaIntakeListener.IntakeCounts NO_COUNTS =
+  private static final KafkaIntakeListener.IntakeCounts NO_COUNTS =
       new KafkaIntakeListener.IntakeCounts() {
         @Override
         public void received(IntakeReceipt receipt) {}
