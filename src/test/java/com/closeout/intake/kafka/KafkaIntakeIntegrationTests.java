@@ -99,16 +99,13 @@ class KafkaIntakeIntegrationTests {
 
   @Test
   void aBinaryModeEventIsStoredTheSameWay() {
-    ProducerRecord<byte[], byte[]> record =
-        new ProducerRecord<>(TOPIC, null, bytes("ESC-K2"), bytes(data("ESC-K2", "4")));
-    header(record, "ce_specversion", "1.0");
-    header(record, "ce_id", "evt-k-2");
-    header(record, "ce_source", "urn:support:review-board");
-    header(record, "ce_type", "support.review.disposition.finalized");
-    header(record, "ce_subject", "ESC-K2");
-    header(record, "ce_time", "2026-11-20T10:15:00Z");
-    header(record, "content-type", "application/json");
-    send(record);
+    send(
+        new ProducerRecord<>(
+            TOPIC,
+            null,
+            bytes("ESC-K2"),
+            bytes(data("ESC-K2", "4")),
+            BinaryModeHeaders.of("evt-k-2", "ESC-K2")));
 
     InboxEntry entry = awaitStored("evt-k-2");
     assertThat(entry.outcome()).isEqualTo(EventOutcome.CLOSURE_STARTED);

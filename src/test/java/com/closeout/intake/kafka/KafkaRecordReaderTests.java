@@ -7,7 +7,6 @@ import com.closeout.intake.format.CloudEventJsonReader;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.record.TimestampType;
 import org.junit.jupiter.api.Test;
@@ -81,18 +80,7 @@ class KafkaRecordReaderTests {
   }
 
   private static RecordHeaders binaryHeaders() {
-    RecordHeaders headers = new RecordHeaders();
-    header(headers, "ce_specversion", "1.0");
-    header(headers, "ce_id", "evt-b");
-    header(headers, "ce_source", "urn:support:review-board");
-    header(headers, "ce_type", "support.review.disposition.finalized");
-    header(headers, "ce_subject", "ESC-9");
-    header(headers, "content-type", "application/json");
-    return headers;
-  }
-
-  private static void header(RecordHeaders headers, String name, String value) {
-    headers.add(new RecordHeader(name, value.getBytes(StandardCharsets.UTF_8)));
+    return BinaryModeHeaders.of("evt-b", "ESC-9");
   }
 
   private static ConsumerRecord<byte[], byte[]> record(String value, RecordHeaders headers) {
