@@ -21,19 +21,8 @@ class BenchmarkTests {
 
   @Test
   void tinyRunReportsSaneFiguresAndCountsCommitsAndStatements(@TempDir Path dir) throws Exception {
-    ByteArrayOutputStream progress = new ByteArrayOutputStream();
     Path trace = dir.resolve("open-loop.csv");
-    BenchReport report;
-    try (BenchDatabase database = BenchDatabase.of(TestDatabase.server())) {
-      report =
-          new Benchmark(
-                  database,
-                  "test",
-                  Optional.empty(),
-                  new PrintStream(progress, true, StandardCharsets.UTF_8),
-                  Optional.of(trace))
-              .run(new BenchSettings(40, 0, 4, 8, 16, 1, 2, 0, 40, 50, 0));
-    }
+    BenchReport report = tinyRun(Optional.of(trace), Optional.empty());
 
     CloseoutRun closeout = report.closeout();
     assertThat(closeout.figures().closures()).isEqualTo(40);
@@ -105,6 +94,26 @@ class BenchmarkTests {
     assertThat(json.path("ceiling").path("closuresPerSecond").asDouble()).isPositive();
     assertThat(json.path("vsCeiling").asDouble()).isPositive();
     assertThat(json.path("goals").path("commitsPerClosure").has("met")).isTrue();
+  }
+
+  /**
+   * 40 closures on the tests' server, no peer, the open loop for a second.
+   *
+   * @param kafkaBootstrap a broker for the open-loop phase, if any
+   */
+  static BenchReport tinyRun(Optional<Path> trace, Optional<String> kafkaBootstrap)
+      throws Exception {
+    ByteArrayOutputStream progress = new ByteArrayOutputStream();
+    try (BenchDatabase database = BenchDatabase.of(TestDatabase.server())) {
+      return new Benchmark(
+              database,
+              "test",
+              Optional.empty(),
+              new PrintStream(progress, true, StandardCharsets.UTF_8),
+              trace,
+              kafkaBootstrap)
+          .run(new BenchSettings(40, 0, 4, 8, 16, 1, 2, 0, 40, 50, 0));
+    }
   }
 
   @Test

@@ -2,7 +2,6 @@ package com.closeout.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.closeout.testsupport.TestDatabase;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -23,19 +22,8 @@ class KafkaIntakeRouteIntegrationTests {
   @Test
   void theOpenLoopPhaseThroughKafkaAcceptsEveryCaseAndSaysItWentThatWay(EmbeddedKafkaBroker broker)
       throws Exception {
-    ByteArrayOutputStream progress = new ByteArrayOutputStream();
-    BenchReport report;
-    try (BenchDatabase database = BenchDatabase.of(TestDatabase.server())) {
-      report =
-          new Benchmark(
-                  database,
-                  "test",
-                  Optional.empty(),
-                  new PrintStream(progress, true, StandardCharsets.UTF_8),
-                  Optional.empty(),
-                  Optional.of(broker.getBrokersAsString()))
-              .run(new BenchSettings(40, 0, 4, 8, 16, 1, 2, 0, 40, 50, 0));
-    }
+    BenchReport report =
+        BenchmarkTests.tinyRun(Optional.empty(), Optional.of(broker.getBrokersAsString()));
 
     CloseoutRun closeout = report.closeout();
     // Every case of the phase was accepted by the Kafka intake's commit and passed every mark.
