@@ -119,7 +119,11 @@ public class KafkaIntakeConfiguration {
     deadLetters.setFailIfSendResultIsError(true);
 
     KafkaIntakeListener listener =
-        new KafkaIntakeListener(engine, new KafkaRecordReader(reader), deadLetters::accept, counts);
+        new KafkaIntakeListener(
+            KafkaIntakeListener.of(engine),
+            new KafkaRecordReader(reader),
+            deadLetters::accept,
+            counts);
 
     ContainerProperties container = new ContainerProperties(settings.topic());
     container.setGroupId(settings.groupId());

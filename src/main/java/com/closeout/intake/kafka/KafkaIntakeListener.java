@@ -28,7 +28,7 @@ import org.springframework.kafka.listener.BatchMessageListener;
 public final class KafkaIntakeListener implements BatchMessageListener<byte[], byte[]> {
   private static final Logger log = LoggerFactory.getLogger(KafkaIntakeListener.class);
 
-  private final CloseoutEngine engine;
+  private final Intake intake;
   private final KafkaRecordReader reader;
   private final BiConsumer<ConsumerRecord<byte[], byte[]>, MalformedRecordException> deadLetters;
   private final IntakeCounts counts;
@@ -38,14 +38,36 @@ public final class KafkaIntakeListener implements BatchMessageListener<byte[], b
    *     broker has it (it throws otherwise, and the poll is offered again)
    */
   public KafkaIntakeListener(
-      CloseoutEngine engine,
+      Intake intake,
       KafkaRecordReader reader,
       BiConsumer<ConsumerRecord<byte[], byte[]>, MalformedRecordException> deadLetters,
       IntakeCounts counts) {
-    this.engine = engine;
+    this.intake = intake;
     this.reader = reader;
     this.deadLetters = deadLetters;
     this.counts = counts;
+  }
+
+  /** Where the events go: the engine's intake ({@link #of}). */
+  public interface Intake {
+    /** All in one transaction, or an exception with nothing stored. */
+    List<IntakeReceipt> receiveAll(List<IncomingEvent> events);
+
+    IntakeReceipt receive(IncomingEvent event);
+  }
+
+  public static Intake of(CloseoutEngine engine) {
+    return new Intake() {
+      @Override
+      public List<IntakeReceipt> receiveAll(List<IncomingEvent> events) {
+        return engine.receiveAll(events);
+      }
+
+      @Override
+      public IntakeReceipt receive(IncomingEvent event) {
+        return engine.receive(event);
+      }
+    };
   }
 
   /** What became of the records taken, for metrics; called once per record. */
@@ -55,46 +77,59 @@ public final class KafkaIntakeListener implements BatchMessageListener<byte[], b
     void deadLettered(MalformedRecordException reason);
   }
 
+  /**
+   * A record of the poll that is not a well-formed CloudEvent, with where it stands in the poll.
+   */
+  private record Malformed(int position, MalformedRecordException reason) {}
+
   @Override
   public void onMessage(List<ConsumerRecord<byte[], byte[]>> records) {
-    List<ConsumerRecord<byte[], byte[]>> wellFormed = new ArrayList<>(records.size());
+    List<Integer> positions = new ArrayList<>(records.size());
     List<IncomingEvent> events = new ArrayList<>(records.size());
-    List<ConsumerRecord<byte[], byte[]>> malformed = new ArrayList<>();
-    List<MalformedRecordException> reasons = new ArrayList<>();
-    for (ConsumerRecord<byte[], byte[]> record : records) {
-      ParsedEvent parsed = reader.read(record);
+    List<Malformed> malformed = new ArrayList<>();
+    for (int position = 0; position < records.size(); position++) {
+      ParsedEvent parsed = reader.read(records.get(position));
       if (parsed instanceof ParsedEvent.Valid valid) {
-        wellFormed.add(record);
+        positions.add(position);
         events.add(valid.event());
       } else {
         ParsedEvent.Malformed bad = (ParsedEvent.Malformed) parsed;
-        malformed.add(record);
-        reasons.add(new MalformedRecordException(bad.field(), bad.message()));
+        malformed.add(
+            new Malformed(position, new MalformedRecordException(bad.field(), bad.message())));
       }
     }
-    receiveAll(wellFormed, events);
-    // After intake: if publishing fails, the poll comes again and its events are redeliveries.
-    for (int i = 0; i < malformed.size(); i++) {
-      ConsumerRecord<byte[], byte[]> record = malformed.get(i);
-      deadLetters.accept(record, reasons.get(i));
-      counts.deadLettered(reasons.get(i));
-      log.warn(
-          "Record {}-{}@{} is not a well-formed CloudEvent ({}); sent to the dead-letter topic",
-          record.topic(),
-          record.partition(),
-          record.offset(),
-          reasons.get(i).getMessage());
+    Refusal refusal = receiveAll(events);
+    if (refusal == null) {
+      // After intake: if publishing fails, the poll comes again and its events are redeliveries.
+      deadLetter(records, malformed, records.size());
+      return;
     }
+    // The container commits the offsets before the refused record's: each malformed record among
+    // them must be in the dead-letter topic first, or it would be skipped without a trace.
+    int position = positions.get(refusal.index());
+    deadLetter(records, malformed, position);
+    throw new BatchListenerFailedException(
+        "intake of event " + events.get(refusal.index()).id() + " failed",
+        refusal.cause(),
+        records.get(position));
   }
 
-  private void receiveAll(
-      List<ConsumerRecord<byte[], byte[]>> records, List<IncomingEvent> events) {
+  /** The first event the store refused, by its index among the poll's events, and why. */
+  private record Refusal(int index, RuntimeException cause) {}
+
+  /**
+   * Takes the events in one transaction or, if the store refuses that, one by one.
+   *
+   * @return null when every event is stored, else the first the store refused (those before it are
+   *     stored)
+   */
+  private Refusal receiveAll(List<IncomingEvent> events) {
     if (events.isEmpty()) {
-      return;
+      return null;
     }
     try {
-      engine.receiveAll(events).forEach(counts::received);
-      return;
+      intake.receiveAll(events).forEach(counts::received);
+      return null;
     } catch (RuntimeException groupFailed) {
       log.warn(
           "Intake of {} events in one transaction failed; taking them one by one",
@@ -103,13 +138,29 @@ public final class KafkaIntakeListener implements BatchMessageListener<byte[], b
     }
     for (int i = 0; i < events.size(); i++) {
       try {
-        counts.received(engine.receive(events.get(i)));
+        counts.received(intake.receive(events.get(i)));
       } catch (RuntimeException failed) {
-        // The records before this one are stored; the container commits up to here and offers
-        // this one (and the rest) again after its back-off.
-        throw new BatchListenerFailedException(
-            "intake of event " + events.get(i).id() + " failed", failed, records.get(i));
+        return new Refusal(i, failed);
       }
+    }
+    return null;
+  }
+
+  private void deadLetter(
+      List<ConsumerRecord<byte[], byte[]>> records, List<Malformed> malformed, int before) {
+    for (Malformed bad : malformed) {
+      if (bad.position() >= before) {
+        return;
+      }
+      ConsumerRecord<byte[], byte[]> record = records.get(bad.position());
+      deadLetters.accept(record, bad.reason());
+      counts.deadLettered(bad.reason());
+      log.warn(
+          "Record {}-{}@{} is not a well-formed CloudEvent ({}); sent to the dead-letter topic",
+          record.topic(),
+          record.partition(),
+          record.offset(),
+          bad.reason().getMessage());
     }
   }
 }
