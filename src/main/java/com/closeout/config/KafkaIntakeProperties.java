@@ -13,7 +13,8 @@ import org.springframework.util.unit.DataSize;
  * @param groupId the consumer group; every instance of Closeout joins the same one
  * @param deadLetterTopic where records that are not a well-formed CloudEvent go, with the reason in
  *     their headers (the sender cannot be answered, and skipping them silently would lose them)
- * @param concurrency consumers in this instance (at most one per partition does work)
+ * @param concurrency consumers in this instance (a partition is read by one consumer of the group
+ *     at a time)
  * @param maxPollRecords most records in one poll, and so in one intake transaction
  * @param fetchMinSize the broker holds a fetch until this much has arrived or {@code fetchMaxWait}
  *     has passed. Kafka's default, 1 byte, hands over whatever has arrived; more makes one intake
