@@ -191,6 +191,7 @@ public record BenchReport(
     halfCounts.kinds().forEach((kind, n) -> halfByKind.put(kind, round((double) n / halfClosures)));
     open.put("statementsPerClosureByKind", halfByKind);
     open.put("eventsPerIntakeTransaction", round(eventsPerIntakeTransaction()));
+    open.put("handedOverByIntake", round(closeout.halfRateHandedOverShare()));
     open.put("walBytesPerClosure", Math.round(closeout.halfRateWalBytesPerClosure()));
     open.put("diskFlushes", flushes(closeout.halfRateDiskFlushes()));
     open.put("housekeeping", housekeeping(closeout.halfRateHousekeeping()));
@@ -324,7 +325,8 @@ public record BenchReport(
     out.printf(
         "  per closure: %s statements, %s round trips, %s commits (%s of them a round trip of"
             + " their own), %s bytes of WAL; CPU ms: JVM %s, database %s (machine %s busy); %s"
-            + " events an intake transaction%n",
+            + " events an intake transaction, %s of the closures handed to the worker by"
+            + " intake%n",
         fmt((double) closeout.halfRateCounts().statements() / closeout.halfRateClosures()),
         fmt((double) closeout.halfRateCounts().roundTrips() / closeout.halfRateClosures()),
         fmt((double) closeout.halfRateCounts().commits() / closeout.halfRateClosures()),
@@ -333,7 +335,8 @@ public record BenchReport(
         fmt(closeout.halfRateCpu().jvmMillis()),
         fmt(closeout.halfRateCpu().serverMillis()),
         fmt(closeout.halfRateCpu().busyShare()),
-        fmt(eventsPerIntakeTransaction()));
+        fmt(eventsPerIntakeTransaction()),
+        fmt(closeout.halfRateHandedOverShare()));
     DiskFlushProbe.Flushes flushes = closeout.halfRateDiskFlushes();
     if (flushes.count() > 0) {
       out.printf(

@@ -26,6 +26,8 @@ package com.closeout.bench;
  * @param halfRateHousekeeping the same during the open-loop phase
  * @param stalls the machine's stalls during the closed-loop phase, and the cases they held up
  * @param halfRateStalls the same during the open-loop phase
+ * @param halfRateHandedOver closures of the open-loop phase intake handed to the worker, which took
+ *     them without a claim (decision 0023)
  */
 public record CloseoutRun(
     ClosureTimings.Figures figures,
@@ -49,7 +51,13 @@ public record CloseoutRun(
     Housekeeping housekeeping,
     Housekeeping halfRateHousekeeping,
     MachineStallProbe.PhaseStalls stalls,
-    MachineStallProbe.PhaseStalls halfRateStalls) {
+    MachineStallProbe.PhaseStalls halfRateStalls,
+    long halfRateHandedOver) {
+
+  /** The share of the open loop's closures intake handed to the worker (decision 0023). */
+  public double halfRateHandedOverShare() {
+    return (double) halfRateHandedOver / halfRateClosures;
+  }
 
   public double statementsPerClosure() {
     return (double) counts.statements() / closures;

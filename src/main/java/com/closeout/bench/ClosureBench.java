@@ -188,7 +188,8 @@ public final class ClosureBench {
           main.housekeeping(),
           half.housekeeping(),
           main.stallsAgainst(settings.warmup(), settings.warmupTime()),
-          half.stallsAgainst(BenchSettings.warmupOf(halfCases), settings.halfRateWarmupTime()));
+          half.stallsAgainst(BenchSettings.warmupOf(halfCases), settings.halfRateWarmupTime()),
+          half.handedOver());
     }
   }
 
@@ -277,7 +278,8 @@ public final class ClosureBench {
       long walBytes,
       DiskFlushProbe.Flushes flushes,
       Housekeeping housekeeping,
-      MachineStallProbe.Stalls stalls) {
+      MachineStallProbe.Stalls stalls,
+      long handedOver) {
     /** The machine's stalls and the measured cases (the figures' warm-up) they held up. */
     MachineStallProbe.PhaseStalls stallsAgainst(int warmup, Duration warmupTime) {
       return new MachineStallProbe.PhaseStalls(
@@ -445,7 +447,15 @@ public final class ClosureBench {
       CountingDataSource.Counts counts = counting.counts();
       beforeTeardown.run();
       Reference.reachabilityFence(engine);
-      return new Phase(timings, counts, cost, walBytes, flushes, housekeeping, stalls);
+      return new Phase(
+          timings,
+          counts,
+          cost,
+          walBytes,
+          flushes,
+          housekeeping,
+          stalls,
+          engine.handedOverByIntake());
     } finally {
       if (kafka != null) {
         kafka.close();

@@ -49,7 +49,18 @@ public final class ClosureTransitions {
     STEP.put(StepStatus.UNDONE, EnumSet.noneOf(StepStatus.class));
   }
 
+  /**
+   * Where a closure starts: waiting for a claim, or leased at once to the worker of the instance
+   * whose intake started it (decision 0023).
+   */
+  private static final Set<ClosureStatus> STARTS =
+      EnumSet.of(ClosureStatus.PENDING, ClosureStatus.RUNNING);
+
   private ClosureTransitions() {}
+
+  public static boolean startsIn(ClosureStatus status) {
+    return STARTS.contains(status);
+  }
 
   public static boolean allowed(ClosureStatus from, ClosureStatus to) {
     return CLOSURE.get(from).contains(to);

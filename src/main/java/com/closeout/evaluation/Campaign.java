@@ -749,7 +749,12 @@ public final class Campaign {
       }
 
       private CloseoutEngine newEngine() {
-        return new CloseoutEngine(faults.ports(), stores, clock, settings, id, crashes, jitter);
+        CloseoutEngine engine =
+            new CloseoutEngine(faults.ports(), stores, clock, settings, id, crashes, jitter);
+        // This worker runs whatever it takes in, so intake may hand it what it starts (decision
+        // 0023); the intake-only engine of a campaign of several instances leases nothing.
+        engine.openIntakeHandOff();
+        return engine;
       }
 
       void receive(ParsedEvent.Valid valid) {

@@ -129,8 +129,11 @@ public final class ScenarioRunner {
     }
 
     private CloseoutEngine newEngine() {
-      return new CloseoutEngine(
-          sandbox.ports(), stores, clock, settings, WORKER_ID, crashes, jitter);
+      CloseoutEngine engine =
+          new CloseoutEngine(sandbox.ports(), stores, clock, settings, WORKER_ID, crashes, jitter);
+      // The runner works what it takes in, as a serving instance's worker does (decision 0023).
+      engine.openIntakeHandOff();
+      return engine;
     }
 
     ScenarioResult execute() {

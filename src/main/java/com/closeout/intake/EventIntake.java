@@ -7,6 +7,8 @@ import com.closeout.domain.DispositionEvent;
 import com.closeout.domain.EventOutcome;
 import com.closeout.propagation.Closure;
 import com.closeout.propagation.ClosureStore;
+import com.closeout.propagation.EscalationLeasedMeanwhileException;
+import com.closeout.propagation.IntakeHandOff;
 import com.closeout.propagation.NewClosure;
 import com.closeout.propagation.TransactionRunner;
 import java.time.Clock;
@@ -30,18 +32,25 @@ public final class EventIntake {
   private final AuditTrail audit;
   private final TransactionRunner transactions;
   private final Clock clock;
+  private final IntakeHandOff handOff;
 
+  /**
+   * @param handOff where the closures intake leases as it starts them go once committed (decision
+   *     0023); null leases none
+   */
   public EventIntake(
       Inbox inbox,
       ClosureStore closures,
       AuditTrail audit,
       TransactionRunner transactions,
-      Clock clock) {
+      Clock clock,
+      IntakeHandOff handOff) {
     this.inbox = inbox;
     this.closures = closures;
     this.audit = audit;
     this.transactions = transactions;
     this.clock = clock;
+    this.handOff = handOff;
   }
 
   public IntakeReceipt receive(IncomingEvent event) {
@@ -56,7 +65,23 @@ public final class EventIntake {
     if (events.isEmpty()) {
       return List.of();
     }
-    return transactions.inTransaction(() -> acceptAll(List.copyOf(events)));
+    List<IncomingEvent> group = List.copyOf(events);
+    ClosureStore.Lease lease = handOff == null ? ClosureStore.Lease.NONE : handOff.lease();
+    List<ClosureStore.Claimed> leased = new ArrayList<>();
+    List<IntakeReceipt> receipts;
+    try {
+      receipts = transactions.inTransaction(() -> acceptAll(group, lease, leased));
+    } catch (EscalationLeasedMeanwhileException e) {
+      // Nothing was stored: the same group again, leaving every closure to the claims.
+      leased.clear();
+      receipts =
+          transactions.inTransaction(() -> acceptAll(group, ClosureStore.Lease.NONE, leased));
+    }
+    if (!leased.isEmpty()) {
+      // Committed: the worker may act on them now.
+      handOff.handOver(leased);
+    }
+    return receipts;
   }
 
   /**
@@ -65,7 +90,8 @@ public final class EventIntake {
    * lock another writer waits on (the chainer links them after the commit, decision 0009), so the
    * group's only shared rows are its inbox and closure rows.
    */
-  private List<IntakeReceipt> acceptAll(List<IncomingEvent> events) {
+  private List<IntakeReceipt> acceptAll(
+      List<IncomingEvent> events, ClosureStore.Lease lease, List<ClosureStore.Claimed> leased) {
     List<ClosureStore.Delivery> deliveries = new ArrayList<>(events.size());
     for (IncomingEvent event : events) {
       deliveries.add(
@@ -73,7 +99,9 @@ public final class EventIntake {
               inboxEntry(event),
               event.finalizedEvent().map(e -> new NewClosure(e, clock.instant())).orElse(null)));
     }
-    List<ClosureStore.Acceptance> accepted = closures.acceptAndStartAll(deliveries);
+    List<ClosureStore.Acceptance> accepted = closures.acceptAndStartAll(deliveries, lease);
+    leased.clear();
+    accepted.forEach(acceptance -> acceptance.leased().ifPresent(leased::add));
 
     List<IntakeReceipt> receipts = new ArrayList<>(events.size());
     List<InboxSettlement> settlements = new ArrayList<>();

@@ -29,6 +29,7 @@ public final class CloseoutEngine {
   private final CloseoutStores stores;
   private final Clock clock;
   private final String workerId;
+  private final IntakeHandOff handOff;
   private final EventIntake intake;
   private final GroupCommitIntake groupedIntake;
   private final ClosureWorker worker;
@@ -71,8 +72,10 @@ public final class CloseoutEngine {
             ports,
             key ->
                 closures.find(key).map(c -> c.status() == ClosureStatus.COMPLETED).orElse(false));
+    this.handOff = new IntakeHandOff(workerId, settings.lease(), settings.batchSize(), clock);
     this.intake =
-        new EventIntake(stores.inbox(), closures, stores.audit(), stores.transactions(), clock);
+        new EventIntake(
+            stores.inbox(), closures, stores.audit(), stores.transactions(), clock, handOff);
     this.groupedIntake = new GroupCommitIntake(intake, settings.batchSize());
     this.worker =
         new ClosureWorker(
@@ -87,7 +90,8 @@ public final class CloseoutEngine {
             workerId,
             listener,
             ports.coordinator().name(),
-            parallel);
+            parallel,
+            handOff);
     this.reverts =
         new RevertService(
             ports, closures, stores.transactions(), auditor, raiser, settings, clock, workerId);
@@ -148,6 +152,37 @@ public final class CloseoutEngine {
 
   public Optional<Instant> nextDueAt() {
     return stores.closures().nextDueAt();
+  }
+
+  /**
+   * From now on intake leases the closures it starts to this engine's worker, which takes them
+   * without a claim (decision 0023). Only for an engine whose worker runs ({@link #runDue} is
+   * called whenever work is announced): what is handed over waits for it.
+   */
+  public void openIntakeHandOff() {
+    handOff.open();
+  }
+
+  /**
+   * Intake leases nothing more, and the closures handed over but not yet taken are given back to
+   * the claims (PENDING, due now). Call it once no thread runs {@link #runDue} any more.
+   *
+   * @return how many were given back
+   */
+  public int closeIntakeHandOff() {
+    handOff.close();
+    List<Closure> left = handOff.takeAll().stream().map(ClosureStore.Claimed::closure).toList();
+    if (left.isEmpty()) {
+      return 0;
+    }
+    Instant now = clock.instant();
+    stores.closures().changeAll(left, ClosureChange.to(ClosureStatus.PENDING, now).dueAt(now));
+    return left.size();
+  }
+
+  /** Closures intake handed to this engine's worker since it was made: claims not needed. */
+  public long handedOverByIntake() {
+    return handOff.handedOver();
   }
 
   /** On start: gives back leases this worker id held when it died, so it resumes at once. */

@@ -9,6 +9,7 @@ import com.closeout.domain.TargetSnapshot;
 import com.closeout.intake.InboxEntry;
 import java.time.Instant;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -31,7 +32,42 @@ public interface ClosureStore {
    * the caller to settle in the same transaction: its row holds the entry's outcome and a closure
    * id no closure took.
    */
-  List<Acceptance> acceptAndStartAll(List<Delivery> deliveries);
+  default List<Acceptance> acceptAndStartAll(List<Delivery> deliveries) {
+    return acceptAndStartAll(deliveries, Lease.NONE);
+  }
+
+  /**
+   * As {@link #acceptAndStartAll(List)}, and leases up to {@code lease.limit()} of the closures it
+   * starts to {@code lease.owner()} in the same statement (status RUNNING, as a claim leaves them),
+   * so that worker takes them without a claim (decision 0023). Only where a claim made right after
+   * would take them too, in the same order: a closure is leased only when no closure is due and
+   * waiting for a claim, no other closure of its escalation is waiting, running or reverting, and
+   * it is the first of its escalation in the group; the others start PENDING as usual. Throws
+   * {@link EscalationLeasedMeanwhileException}, with nothing stored, when another transaction
+   * leased a closure of the same escalation at the same moment: the caller tries again without a
+   * lease.
+   */
+  List<Acceptance> acceptAndStartAll(List<Delivery> deliveries, Lease lease);
+
+  /**
+   * Who intake leases the closures it starts to, until when, and at most how many of a group.
+   *
+   * @param limit 0 leases none
+   */
+  record Lease(String owner, Instant until, int limit) {
+    public static final Lease NONE = new Lease("", Instant.EPOCH, 0);
+
+    public Lease {
+      Objects.requireNonNull(owner, "owner");
+      Objects.requireNonNull(until, "until");
+      if (limit < 0) {
+        throw new IllegalArgumentException("a lease limit is not negative");
+      }
+      if (limit > 0 && owner.isBlank()) {
+        throw new IllegalArgumentException("a lease names its owner");
+      }
+    }
+  }
 
   /**
    * An event to accept and, for a finalized disposition, the closure it starts (null for none); the
@@ -54,8 +90,19 @@ public interface ClosureStore {
    * @param accepted false where its event id was accepted before (nothing written for it then)
    * @param started the closure it started; empty when it brings none, was not accepted, or one
    *     already existed for its (escalation, version)
+   * @param leased the started closure with its new step rows, when it was leased as it started
    */
-  record Acceptance(boolean accepted, Optional<Closure> started) {}
+  record Acceptance(boolean accepted, Optional<Closure> started, Optional<Claimed> leased) {
+    public Acceptance(boolean accepted, Optional<Closure> started) {
+      this(accepted, started, Optional.empty());
+    }
+
+    public Acceptance {
+      if (leased.isPresent() && !leased.map(Claimed::closure).equals(started)) {
+        throw new IllegalArgumentException("only the closure a delivery started is leased");
+      }
+    }
+  }
 
   Optional<Closure> find(long closureId);
 

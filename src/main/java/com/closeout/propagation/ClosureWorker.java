@@ -48,12 +48,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Works due closures. A claim leases a batch (one statement, one closure per escalation); every
- * claim re-verifies the source record, so a resume after a crash or a retry delay never acts on a
- * record that changed. The batch then moves through the steps in lockstep, a phase of steps at a
- * time ({@link #PHASES}): the targets of a phase are read (concurrently, with an executor), the
- * prior values of every planned write are committed in one transaction together with the previous
- * phase's results and audit entries, and the writes are sent, each closure's in step order. A crash
+ * Works due closures. A batch is what intake leased to this worker as it started it (decision
+ * 0023), or else what a claim leases (one statement, one closure per escalation); every batch
+ * re-verifies the source record, so a resume after a crash or a retry delay never acts on a record
+ * that changed. The batch then moves through the steps in lockstep, a phase of steps at a time
+ * ({@link #PHASES}): the targets of a phase are read (concurrently, with an executor), the prior
+ * values of every planned write are committed in one transaction together with the previous phase's
+ * results and audit entries, and the writes are sent, each closure's in step order. A crash
  * anywhere therefore resumes at the first unfinished step, with the prior values of any write that
  * may have reached a target already durable — and a batch of B closures costs four commits instead
  * of a dozen per closure, three while the worker stays busy: a batch's last group commits with the
@@ -100,6 +101,7 @@ public final class ClosureWorker {
   private final StepCommitListener listener;
   private final String coordinatorName;
   private final Executor parallel;
+  private final IntakeHandOff handOff;
   private final AtomicReference<Instant> nextLeaseSweep = new AtomicReference<>(Instant.MIN);
 
   ClosureWorker(
@@ -114,7 +116,8 @@ public final class ClosureWorker {
       String workerId,
       StepCommitListener listener,
       String coordinatorName,
-      Executor parallel) {
+      Executor parallel,
+      IntakeHandOff handOff) {
     this.closures = stores.closures();
     this.inbox = stores.inbox();
     this.followUps = stores.followUps();
@@ -131,13 +134,15 @@ public final class ClosureWorker {
     this.listener = listener;
     this.coordinatorName = coordinatorName;
     this.parallel = parallel;
+    this.handOff = handOff;
   }
 
   /**
-   * Works every closure due now until none is; returns how many claims were worked. A batch's last
-   * group (the notices' results and the completions) commits with the next batch's verification, so
-   * a worker that is kept busy pays three commits a batch; the claim that finds nothing due commits
-   * what is still carried before returning.
+   * Works every closure due now until none is; returns how many closures were worked. Each batch is
+   * what intake handed over ({@link IntakeHandOff}, decision 0023) or, when nothing was, a claim. A
+   * batch's last group (the notices' results and the completions) commits with the next batch's
+   * verification, so a worker that is kept busy pays three commits a batch; the claim that finds
+   * nothing due commits what is still carried before returning.
    */
   int runDue(ClaimListener claims) {
     sweepExpiredLeases();
@@ -146,23 +151,28 @@ public final class ClosureWorker {
     try {
       for (int round = 0; round < MAX_ROUNDS; round++) {
         claims.claiming();
-        Instant now = clock.instant();
-        List<ClosureStore.Claimed> batch =
-            closures.claimDueWithSteps(
-                now, workerId, now.plus(settings.lease()), settings.batchSize());
+        // What intake leased to this worker comes first, without a claim; intake leases nothing
+        // while a closure is due and waiting, so the claim below still takes those in turn.
+        List<ClosureStore.Claimed> batch = handOff.take(settings.batchSize());
+        if (batch.isEmpty()) {
+          Instant now = clock.instant();
+          batch =
+              closures.claimDueWithSteps(
+                  now, workerId, now.plus(settings.lease()), settings.batchSize());
+        }
         // Whoever takes the carried group over clears it first: once in a commit it must never be
         // committed again, whatever happens afterwards.
-        Carry handed = carried;
+        Carry carriedIn = carried;
         carried = Carry.NONE;
         if (batch.isEmpty()) {
-          commit(handed);
+          commit(carriedIn);
           return worked;
         }
         if (batch.size() == settings.batchSize()) {
           // A full batch: more may be due than this thread takes, so an idle one may help.
           claims.claimedInFull();
         }
-        carried = workBatch(batch.stream().map(ClosureRun::new).toList(), handed);
+        carried = workBatch(batch.stream().map(ClosureRun::new).toList(), carriedIn);
         worked += batch.size();
       }
     } catch (RuntimeException failure) {

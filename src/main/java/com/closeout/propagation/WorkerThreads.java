@@ -125,6 +125,8 @@ public final class WorkerThreads {
       engine.whenWorkArrives(this::wake);
       listening = true;
     }
+    // Intake may lease to these threads from now on: they drain what it hands over.
+    engine.openIntakeHandOff();
     for (int i = 1; i <= count; i++) {
       Thread thread = new Thread(this::loop, name + "-" + i);
       thread.setDaemon(true);
@@ -163,7 +165,8 @@ public final class WorkerThreads {
 
   /**
    * Lets each thread finish the batch it is working (a step in flight commits its progress) and
-   * waits for them, at most {@code grace} each; never interrupts a target call.
+   * waits for them, at most {@code grace} each; never interrupts a target call. Closures intake
+   * handed over that no thread took are given back to the claims.
    *
    * @return true when every thread ended within the grace
    */
@@ -179,6 +182,15 @@ public final class WorkerThreads {
       ended &= !thread.isAlive();
     }
     threads.clear();
+    // What intake leased to them and no thread took goes back to the claims at once, instead of
+    // waiting out its lease; a thread still ending takes nothing of it (each is taken once). A
+    // store
+    // that refuses now only delays them: their leases run out and the sweep gives them back.
+    try {
+      engine.closeIntakeHandOff();
+    } catch (RuntimeException e) {
+      failures.accept(e);
+    }
     return ended;
   }
 

@@ -68,7 +68,8 @@ class BenchReportTests {
         .containsEntry("jdbcCommitsPerClosure", 0.3)
         .containsEntry("commitRoundTripsPerClosure", 0.2)
         .containsEntry("statementsPerClosureByKind", Map.of("SELECT", 2.0))
-        .containsEntry("eventsPerIntakeTransaction", null);
+        .containsEntry("eventsPerIntakeTransaction", null)
+        .containsEntry("handedOverByIntake", 0.75);
     Map<String, Object> cpu = new java.util.HashMap<>();
     cpu.put("jvmMillis", 4.0);
     cpu.put("serverMillis", 6.0);
@@ -93,7 +94,9 @@ class BenchReportTests {
     ByteArrayOutputStream table = new ByteArrayOutputStream();
     report.printTable(new PrintStream(table, true, StandardCharsets.UTF_8));
     assertThat(table.toString(StandardCharsets.UTF_8))
-        .contains("(machine - busy); 2.50 events an intake transaction");
+        .contains(
+            "(machine - busy); 2.50 events an intake transaction, 0.75 of the closures handed to"
+                + " the worker by intake");
   }
 
   @Test
@@ -267,7 +270,8 @@ class BenchReportTests {
                         new MachineStallProbe.Stall(0, 81_360_000L, false),
                         new MachineStallProbe.Stall(1_000_000_000L, 1_012_000_000L, true),
                         new MachineStallProbe.Stall(2_000_000_000L, 2_015_500_000L, false))),
-                new ClosureTimings.StallShare(150, 6, 4, 140, 38.5)));
+                new ClosureTimings.StallShare(150, 6, 4, 140, 38.5)),
+            150);
     return new BenchReport(
         "embedded",
         settings,

@@ -53,6 +53,8 @@ class BenchmarkTests {
     assertThat(closeout.halfRateClosures()).isEqualTo(closeout.halfRateFigures().closures());
     assertThat(closeout.halfRateCounts().statements()).isGreaterThan(closeout.halfRateClosures());
     assertThat(closeout.halfRateCpu().jvmMillis()).isPositive();
+    // The open loop's first event finds nothing waiting for a claim: intake hands it over.
+    assertThat(closeout.halfRateHandedOver()).isBetween(1L, (long) closeout.halfRateClosures());
     // An unmeasured open loop ran first, in parts, until the JIT settled (or six parts).
     assertThat(closeout.openLoopWarmup().parts()).isBetween(1, 6);
     assertThat(closeout.openLoopWarmup().seconds()).isPositive();

@@ -72,6 +72,13 @@ class ClosureTransitionsTests {
   }
 
   @Test
+  void aClosureStartsWaitingForAClaimOrLeasedToTheWorkerOfTheIntakeThatStartedIt() {
+    assertThat(EnumSet.allOf(ClosureStatus.class))
+        .filteredOn(ClosureTransitions::startsIn)
+        .containsExactlyInAnyOrder(ClosureStatus.PENDING, ClosureStatus.RUNNING);
+  }
+
+  @Test
   void terminalStatusesHaveNoWayOut() {
     for (ClosureStatus status : ClosureStatus.values()) {
       boolean anyMove =

@@ -7,10 +7,15 @@ import static org.awaitility.Awaitility.await;
 import com.closeout.audit.AuditRecord;
 import com.closeout.audit.AuditTrail;
 import com.closeout.bench.CountingDataSource;
+import com.closeout.domain.ClosureStatus;
 import com.closeout.domain.EscalationId;
 import com.closeout.domain.EventId;
 import com.closeout.domain.EventOutcome;
 import com.closeout.propagation.CloseoutStores;
+import com.closeout.propagation.Closure;
+import com.closeout.propagation.ClosureStore;
+import com.closeout.propagation.EscalationLeasedMeanwhileException;
+import com.closeout.propagation.IntakeHandOff;
 import com.closeout.propagation.TransactionRunner;
 import com.closeout.propagation.jdbc.IsolatedSchema;
 import com.closeout.propagation.jdbc.JdbcCloseoutStores;
@@ -212,6 +217,80 @@ class EventIntakeIntegrationTests {
     assertThat(real.audit().verify()).isEmpty();
   }
 
+  @Test
+  void closuresIntakeLeasedAreHandedToTheWorkerOnceTheirTransactionCommitted() {
+    CloseoutStores stores = stores("intake_lease");
+    IntakeHandOff handOff = openHandOff();
+    EventIntake intake =
+        new EventIntake(
+            stores.inbox(),
+            stores.closures(),
+            stores.audit(),
+            stores.transactions(),
+            CLOCK,
+            handOff);
+
+    List<IntakeReceipt> receipts =
+        intake.receiveAll(
+            List.of(escalation("ESC-1", 1).event("evt-1"), escalation("ESC-1", 2).event("evt-2")));
+
+    assertThat(receipts)
+        .extracting(IntakeReceipt::outcome)
+        .containsExactly(EventOutcome.CLOSURE_STARTED, EventOutcome.CLOSURE_STARTED);
+    // The first version is leased and handed over; the second waits for it, for a claim.
+    assertThat(handOff.handedOver()).isEqualTo(1);
+    Closure first = stores.closures().find(receipts.get(0).closureId()).orElseThrow();
+    assertThat(first.status()).isEqualTo(ClosureStatus.RUNNING);
+    assertThat(first.leaseOwner()).isEqualTo("worker-a");
+    assertThat(stores.closures().find(receipts.get(1).closureId()).orElseThrow().status())
+        .isEqualTo(ClosureStatus.PENDING);
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void aGroupWhoseLeaseRacedAnotherIsTakenAgainWithoutALease() {
+    CloseoutStores real = stores("intake_race");
+    AtomicInteger raced = new AtomicInteger();
+    ClosureStore racing =
+        (ClosureStore)
+            Proxy.newProxyInstance(
+                ClosureStore.class.getClassLoader(),
+                new Class<?>[] {ClosureStore.class},
+                (proxy, method, args) -> {
+                  if (method.getName().equals("acceptAndStartAll")
+                      && args.length == 2
+                      && ((ClosureStore.Lease) args[1]).limit() > 0
+                      && raced.getAndIncrement() == 0) {
+                    // As the store does: its statement failed, so the transaction rolls back.
+                    real.closures().acceptAndStartAll((List<ClosureStore.Delivery>) args[0]);
+                    throw new EscalationLeasedMeanwhileException(null);
+                  }
+                  try {
+                    return method.invoke(real.closures(), args);
+                  } catch (InvocationTargetException e) {
+                    throw e.getCause();
+                  }
+                });
+    IntakeHandOff handOff = openHandOff();
+    EventIntake intake =
+        new EventIntake(real.inbox(), racing, real.audit(), real.transactions(), CLOCK, handOff);
+
+    IntakeReceipt receipt = intake.receive(escalation("ESC-1", 1).event("evt-1"));
+
+    assertThat(raced).hasValue(1);
+    assertThat(receipt.outcome()).isEqualTo(EventOutcome.CLOSURE_STARTED);
+    assertThat(real.closures().find(receipt.closureId()).orElseThrow().status())
+        .isEqualTo(ClosureStatus.PENDING);
+    assertThat(handOff.handedOver()).isZero();
+    assertThat(real.inbox().all()).extracting(InboxEntry::eventId).containsExactly("evt-1");
+  }
+
+  private static IntakeHandOff openHandOff() {
+    IntakeHandOff handOff = new IntakeHandOff("worker-a", Duration.ofMinutes(2), 8, CLOCK);
+    handOff.open();
+    return handOff;
+  }
+
   private static CleanEscalation escalation(String id, int version) {
     return new CleanEscalation(new EscalationId(id), version, T0.minusSeconds(60));
   }
@@ -228,7 +307,7 @@ class EventIntakeIntegrationTests {
 
   private static EventIntake intake(CloseoutStores stores) {
     return new EventIntake(
-        stores.inbox(), stores.closures(), stores.audit(), stores.transactions(), CLOCK);
+        stores.inbox(), stores.closures(), stores.audit(), stores.transactions(), CLOCK, null);
   }
 
   private static List<String> trail(CloseoutStores stores) {

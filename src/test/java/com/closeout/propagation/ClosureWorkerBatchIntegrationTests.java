@@ -63,6 +63,7 @@ class ClosureWorkerBatchIntegrationTests {
   private final AtomicInteger claimsBeforeFailure = new AtomicInteger(-1);
 
   private final AtomicInteger leaseSweeps = new AtomicInteger();
+  private final AtomicInteger claimStatements = new AtomicInteger();
 
   @BeforeEach
   void setUp() {
@@ -85,6 +86,9 @@ class ClosureWorkerBatchIntegrationTests {
                 (proxy, method, args) -> {
                   if (method.getName().equals("releaseExpiredLeases")) {
                     leaseSweeps.incrementAndGet();
+                  }
+                  if (method.getName().startsWith("claimDue")) {
+                    claimStatements.incrementAndGet();
                   }
                   if (method.getName().startsWith("claimDue")
                       && claimsBeforeFailure.getAndUpdate(left -> left > 0 ? left - 1 : left)
@@ -198,6 +202,71 @@ class ClosureWorkerBatchIntegrationTests {
     // Two batches of 32: the first batch's notices and completions ride with the second batch's
     // verification; the second batch's commit alone once the next claim finds nothing due.
     assertThat(transactions.get()).isEqualTo(7);
+  }
+
+  @Test
+  void closuresIntakeHandedOverAreWorkedWithoutAClaim() {
+    CloseoutEngine engine = engine(StepCommitListener.NONE);
+    engine.openIntakeHandOff();
+    List<CleanEscalation> escalations = receive(engine, 3);
+    assertThat(engine.handedOverByIntake()).isEqualTo(3);
+
+    engine.runDue();
+
+    assertEachCompletedExactlyOnce(escalations);
+    // Only the claim that finds nothing more due, before the worker sleeps.
+    assertThat(claimStatements.get()).isOne();
+  }
+
+  @Test
+  void anEngineWhoseWorkerDoesNotRunLeasesNothing() {
+    CloseoutEngine engine = engine(StepCommitListener.NONE);
+    List<CleanEscalation> escalations = receive(engine, 2);
+
+    assertThat(engine.handedOverByIntake()).isZero();
+    assertThat(stores.closures().find(new ClosureKey(escalations.get(0).id(), 1)))
+        .get()
+        .extracting(Closure::status)
+        .isEqualTo(ClosureStatus.PENDING);
+    engine.runDue();
+    assertEachCompletedExactlyOnce(escalations);
+  }
+
+  @Test
+  void closingTheHandOffGivesWhatNoWorkerTookBackToTheClaims() {
+    CloseoutEngine engine = engine(StepCommitListener.NONE);
+    engine.openIntakeHandOff();
+    List<CleanEscalation> escalations = receive(engine, 2);
+
+    assertThat(engine.closeIntakeHandOff()).isEqualTo(2);
+
+    for (CleanEscalation escalation : escalations) {
+      Closure closure = stores.closures().find(new ClosureKey(escalation.id(), 1)).orElseThrow();
+      assertThat(closure.status()).isEqualTo(ClosureStatus.PENDING);
+      assertThat(closure.leaseOwner()).isNull();
+      assertThat(closure.nextAttemptAt()).isBeforeOrEqualTo(clock.instant());
+    }
+    // Closed: intake leases no more, and another engine's claim takes them.
+    escalations.add(CleanEscalation.loadInto(sandbox, "ESC-LATE", FINALIZED));
+    engine.receive(escalations.get(2).event("evt-late"));
+    assertThat(engine.handedOverByIntake()).isEqualTo(2);
+    engine(StepCommitListener.NONE).runDue();
+    assertEachCompletedExactlyOnce(escalations);
+    assertThat(engine.closeIntakeHandOff()).isZero();
+  }
+
+  @Test
+  void aHandedOverClosureWhoseLeaseRanOutWhileItWaitedIsLeftToTheLeaseSweep() {
+    CloseoutEngine engine = engine(StepCommitListener.NONE);
+    engine.openIntakeHandOff();
+    List<CleanEscalation> escalations = receive(engine, 1);
+    clock.advanceTo(clock.instant().plus(EngineSettings.defaults().lease()).plusSeconds(1));
+
+    engine.runDue();
+
+    assertEachCompletedExactlyOnce(escalations);
+    // Left out of the hand-off, given back by the sweep, then claimed: two claims in all.
+    assertThat(claimStatements.get()).isEqualTo(2);
   }
 
   @Test

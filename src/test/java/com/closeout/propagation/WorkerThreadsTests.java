@@ -3,6 +3,8 @@ package com.closeout.propagation;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.Mockito.atLeastOnce;
+import static org.mockito.Mockito.inOrder;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
@@ -21,6 +23,7 @@ import java.util.function.LongSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.mockito.ArgumentCaptor;
+import org.mockito.InOrder;
 
 class WorkerThreadsTests {
   private static final Duration AN_HOUR = Duration.ofHours(1);
@@ -54,6 +57,28 @@ class WorkerThreadsTests {
     listener.getValue().run();
 
     await().atMost(Duration.ofSeconds(5)).until(() -> polls.get() == 2);
+  }
+
+  @Test
+  void intakeHandsOverOnlyWhileTheThreadsRunAndWhatNoThreadTookIsGivenBackOnceTheyEnded()
+      throws Exception {
+    CountDownLatch polled = new CountDownLatch(1);
+    when(engine.runDue(any()))
+        .thenAnswer(
+            call -> {
+              polled.countDown();
+              return 0;
+            });
+    threads = new WorkerThreads(engine, 2, AN_HOUR, "test-worker", failures::add);
+
+    threads.start();
+    assertThat(polled.await(5, TimeUnit.SECONDS)).isTrue();
+    assertThat(threads.stop(Duration.ofSeconds(5))).isTrue();
+
+    InOrder order = inOrder(engine);
+    order.verify(engine).openIntakeHandOff();
+    order.verify(engine, atLeastOnce()).runDue(any());
+    order.verify(engine).closeIntakeHandOff();
   }
 
   @Test

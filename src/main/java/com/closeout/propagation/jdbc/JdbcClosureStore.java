@@ -22,6 +22,7 @@ import com.closeout.propagation.Closure;
 import com.closeout.propagation.ClosureChange;
 import com.closeout.propagation.ClosureStore;
 import com.closeout.propagation.ConcurrentClosureChangeException;
+import com.closeout.propagation.EscalationLeasedMeanwhileException;
 import com.closeout.propagation.NewClosure;
 import com.closeout.propagation.StepProgress;
 import java.sql.ResultSet;
@@ -64,6 +65,9 @@ public final class JdbcClosureStore implements ClosureStore {
    */
   private static final int CLAIM_WINDOW_FACTOR = 2;
 
+  /** A new row's revision: the column default of closures and closure_steps (migration V1). */
+  private static final long FIRST_REVISION = 1;
+
   /** The writes this store holds for the commit (closures and their steps). */
   private static final String HOLDER = "closures";
 
@@ -93,7 +97,8 @@ public final class JdbcClosureStore implements ClosureStore {
   }
 
   @Override
-  public List<Acceptance> acceptAndStartAll(List<Delivery> deliveries) {
+  public List<Acceptance> acceptAndStartAll(List<Delivery> deliveries, Lease lease) {
+    Objects.requireNonNull(lease, "lease");
     if (deliveries.isEmpty()) {
       return List.of();
     }
@@ -150,19 +155,23 @@ public final class JdbcClosureStore implements ClosureStore {
         }
       }
     }
-    return required.execute(
-        status -> {
-          // The closure ids are drawn before the inbox rows go in, so a row names its closure as it
-          // is written instead of being updated afterwards. Rows go in in the entries' order
-          // (PostgreSQL inserts the rows of INSERT ... SELECT ... ORDER BY in that order), so of
-          // two
-          // entries with one key the first goes in and the second meets its row as a conflict; only
-          // the first entry of an event id, and only when its inbox row went in, inserts a closure.
-          // One text for any group size: planned once a session.
-          long[] stepsInserted = {0};
-          List<Acceptance> answers = new ArrayList<>(n);
-          Set<String> seen = new HashSet<>();
-          sql("""
+    try {
+      return required.execute(
+          status -> {
+            // The closure ids are drawn before the inbox rows go in, so a row names its closure as
+            // it
+            // is written instead of being updated afterwards. Rows go in in the entries' order
+            // (PostgreSQL inserts the rows of INSERT ... SELECT ... ORDER BY in that order), so of
+            // two
+            // entries with one key the first goes in and the second meets its row as a conflict;
+            // only
+            // the first entry of an event id, and only when its inbox row went in, inserts a
+            // closure.
+            // One text for any group size: planned once a session.
+            long[] stepsInserted = {0};
+            List<Acceptance> answers = new ArrayList<>(n);
+            Set<String> seen = new HashSet<>();
+            sql("""
               WITH input AS MATERIALIZED (
                 SELECT u.*,
                        CASE WHEN u.escalation_id IS NOT NULL
@@ -187,16 +196,35 @@ public final class JdbcClosureStore implements ClosureStore {
                  ORDER BY entry
                 ON CONFLICT (event_id) DO NOTHING
                 RETURNING event_id
+              ), leased AS (
+                -- What a claim right after would take, in the order it would (decision 0023).
+                SELECT i.drawn_id
+                  FROM input i
+                 WHERE :leaseLimit > 0 AND i.drawn_id IS NOT NULL
+                   AND i.entry = (SELECT min(f.entry) FROM input f
+                                   WHERE f.escalation_id = i.escalation_id)
+                   AND NOT EXISTS (
+                       SELECT 1 FROM closures o
+                        WHERE o.escalation_id = i.escalation_id
+                          AND o.status IN ('PENDING', 'RUNNING', 'REVERTING'))
+                   AND NOT EXISTS (
+                       SELECT 1 FROM closures d
+                        WHERE d.status = 'PENDING' AND d.next_attempt_at <= :leaseFrom)
+                 ORDER BY i.entry
+                 LIMIT :leaseLimit
               ), inserted AS (
                 INSERT INTO closures (id, escalation_id, disposition_version, event_id,
                                       event_episode_id, event_finalized_at, event_archive_refs,
-                                      requested_actions, status, next_attempt_at, created_at,
-                                      updated_at)
+                                      requested_actions, status, lease_owner, lease_until,
+                                      next_attempt_at, created_at, updated_at)
                 SELECT i.drawn_id, i.escalation_id, i.disposition_version, i.event_id,
                        i.episode_id, i.finalized_at, CAST(i.archive_refs AS jsonb),
-                       CAST(i.requested_actions AS jsonb), 'PENDING', i.created_at,
-                       i.created_at, i.created_at
-                  FROM input i
+                       CAST(i.requested_actions AS jsonb),
+                       CASE WHEN l.drawn_id IS NULL THEN 'PENDING' ELSE 'RUNNING' END,
+                       CASE WHEN l.drawn_id IS NOT NULL THEN CAST(:leaseOwner AS text) END,
+                       CASE WHEN l.drawn_id IS NOT NULL THEN CAST(:leaseUntil AS timestamptz) END,
+                       i.created_at, i.created_at, i.created_at
+                  FROM input i LEFT JOIN leased l ON l.drawn_id = i.drawn_id
                  WHERE i.drawn_id IS NOT NULL
                    AND i.entry = (SELECT min(f.entry) FROM input f WHERE f.event_id = i.event_id)
                    AND EXISTS (SELECT 1 FROM accepted a WHERE a.event_id = i.event_id)
@@ -223,50 +251,92 @@ public final class JdbcClosureStore implements ClosureStore {
                 LEFT JOIN inserted c ON c.id = i.drawn_id
                ORDER BY i.entry
               """)
-              .param("eventIds", eventIds)
-              .param("types", types)
-              .param("subjects", subjects)
-              .param("versions", versions)
-              .param("receivedAts", receivedAts)
-              .param("outcomes", outcomes)
-              .param("givenClosureIds", givenClosureIds)
-              .param("escalations", escalations)
-              .param("closureVersions", closureVersions)
-              .param("episodes", episodes)
-              .param("finalizedAts", finalizedAts)
-              .param("archiveRefs", archiveRefs)
-              .param("requested", requested)
-              .param("createdAts", createdAts)
-              .param("stepEscalations", stepEscalations.toArray(String[]::new))
-              .param("stepVersions", stepVersions.toArray(Integer[]::new))
-              .param("steps", stepNames.toArray(String[]::new))
-              .param("orders", stepOrders.toArray(Integer[]::new))
-              .param("keys", stepKeys.toArray(String[]::new))
-              .query(
-                  rs -> {
-                    stepsInserted[0] = rs.getLong("steps_inserted");
-                    // Both entries of an event id given twice find its row: the first is the one
-                    // accepted.
-                    boolean accepted =
-                        rs.getBoolean("delivery_accepted") && seen.add(eventIds[answers.size()]);
-                    Optional<Closure> started =
-                        rs.getObject("id") == null
-                            ? Optional.empty()
-                            : Optional.of(closure(rs, answers.size()));
-                    answers.add(new Acceptance(accepted, started));
-                  });
-          if (answers.size() != n) {
-            throw new IllegalStateException("answered " + answers.size() + " deliveries of " + n);
-          }
-          long expectedSteps =
-              answers.stream().filter(answer -> answer.started().isPresent()).count()
-                  * Step.values().length;
-          if (stepsInserted[0] != expectedSteps) {
-            throw new IllegalStateException(
-                "inserted " + stepsInserted[0] + " step rows of " + expectedSteps);
-          }
-          return answers;
-        });
+                .param("eventIds", eventIds)
+                .param("types", types)
+                .param("subjects", subjects)
+                .param("versions", versions)
+                .param("receivedAts", receivedAts)
+                .param("outcomes", outcomes)
+                .param("givenClosureIds", givenClosureIds)
+                .param("escalations", escalations)
+                .param("closureVersions", closureVersions)
+                .param("episodes", episodes)
+                .param("finalizedAts", finalizedAts)
+                .param("archiveRefs", archiveRefs)
+                .param("requested", requested)
+                .param("createdAts", createdAts)
+                .param("stepEscalations", stepEscalations.toArray(String[]::new))
+                .param("stepVersions", stepVersions.toArray(Integer[]::new))
+                .param("steps", stepNames.toArray(String[]::new))
+                .param("orders", stepOrders.toArray(Integer[]::new))
+                .param("keys", stepKeys.toArray(String[]::new))
+                .param("leaseLimit", lease.limit())
+                .param("leaseFrom", timestamp(clock.instant()))
+                .param("leaseOwner", lease.owner())
+                .param("leaseUntil", timestamp(lease.until()))
+                .query(
+                    rs -> {
+                      stepsInserted[0] = rs.getLong("steps_inserted");
+                      // Both entries of an event id given twice find its row: the first is the one
+                      // accepted.
+                      boolean accepted =
+                          rs.getBoolean("delivery_accepted") && seen.add(eventIds[answers.size()]);
+                      Optional<Closure> started =
+                          rs.getObject("id") == null
+                              ? Optional.empty()
+                              : Optional.of(closure(rs, answers.size()));
+                      answers.add(
+                          new Acceptance(
+                              accepted, started, started.flatMap(JdbcClosureStore::leased)));
+                    });
+            if (answers.size() != n) {
+              throw new IllegalStateException("answered " + answers.size() + " deliveries of " + n);
+            }
+            long expectedSteps =
+                answers.stream().filter(answer -> answer.started().isPresent()).count()
+                    * Step.values().length;
+            if (stepsInserted[0] != expectedSteps) {
+              throw new IllegalStateException(
+                  "inserted " + stepsInserted[0] + " step rows of " + expectedSteps);
+            }
+            return answers;
+          });
+    } catch (DataIntegrityViolationException e) {
+      // The statement's other unique keys are its ON CONFLICT arbiters or fresh ids: only a lease
+      // taken meanwhile on one of its escalations (closures_one_leased_per_escalation) is left.
+      if (lease.limit() > 0 && StoreColumns.isUniqueViolation(e)) {
+        throw new EscalationLeasedMeanwhileException(e);
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * A closure intake leased as it started it, with the step rows the same statement inserted: six
+   * PENDING steps at the column's first revision, nothing recorded yet.
+   */
+  private static Optional<Claimed> leased(Closure closure) {
+    if (!ClosureTransitions.startsIn(closure.status())) {
+      throw new IllegalStateException(
+          "closure " + closure.id() + " started in " + closure.status());
+    }
+    if (closure.status() != ClosureStatus.RUNNING) {
+      return Optional.empty();
+    }
+    List<StepProgress> steps = new ArrayList<>(Step.values().length);
+    for (Step step : Step.values()) {
+      steps.add(
+          new StepProgress(
+              closure.id(),
+              step,
+              StepStatus.PENDING,
+              FIRST_REVISION,
+              closure.key().keyFor(step),
+              List.of(),
+              List.of(),
+              null));
+    }
+    return Optional.of(new Claimed(closure, steps));
   }
 
   @Override

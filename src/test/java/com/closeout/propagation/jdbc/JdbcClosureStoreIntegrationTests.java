@@ -22,19 +22,27 @@ import com.closeout.propagation.Closure;
 import com.closeout.propagation.ClosureChange;
 import com.closeout.propagation.ClosureStore;
 import com.closeout.propagation.ConcurrentClosureChangeException;
+import com.closeout.propagation.EscalationLeasedMeanwhileException;
 import com.closeout.propagation.NewClosure;
 import com.closeout.propagation.StepProgress;
 import com.closeout.testsupport.Deliveries;
 import com.closeout.testsupport.TestDatabase;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -88,6 +96,162 @@ class JdbcClosureStoreIntegrationTests {
             List.of(Step.values()).stream().map(closure.key()::keyFor).toList());
     assertThat(steps.get(0).idempotencyKey().value()).isEqualTo("ESC-1042:v3:TRACKER_SYNC");
     assertThat(steps).allMatch(step -> step.prior().isEmpty() && step.finishedAt() == null);
+  }
+
+  @Test
+  void aClosureLeasedAsItStartsIsRunningForItsOwnerWithTheStepRowsTheStatementInserted() {
+    ClosureStore.Acceptance accepted =
+        closures
+            .acceptAndStartAll(
+                List.of(Deliveries.of(new NewClosure(event("ESC-1", 1, "evt-a"), T0))),
+                new ClosureStore.Lease("worker-a", T0.plusSeconds(120), 4))
+            .get(0);
+
+    Closure started = accepted.started().orElseThrow();
+    ClosureStore.Claimed leased = accepted.leased().orElseThrow();
+    assertThat(leased.closure()).isEqualTo(started);
+    assertThat(closures.find(started.id())).contains(started);
+    assertThat(started.status()).isEqualTo(ClosureStatus.RUNNING);
+    assertThat(started.leaseOwner()).isEqualTo("worker-a");
+    assertThat(started.leaseUntil()).isEqualTo(T0_STORED.plusSeconds(120));
+    assertThat(started.revision()).isEqualTo(1);
+    // What the worker is handed is what a claim would have read.
+    assertThat(leased.steps()).isEqualTo(closures.steps(started.id()));
+    assertThat(closures.claimDueWithSteps(T0, "worker-b", T0.plusSeconds(120), 10)).isEmpty();
+  }
+
+  @Test
+  void intakeLeasesOnlyWhatAClaimRightAfterWouldTakeInTheSameOrder() {
+    start("ESC-WAITING", 1, T0.plusSeconds(60)); // not due yet
+    Closure running = start("ESC-RUNNING", 1, T0);
+    closures.claim(running, ClosureStatus.RUNNING, "worker-b", T0.plusSeconds(120)).orElseThrow();
+
+    List<ClosureStore.Acceptance> accepted =
+        closures.acceptAndStartAll(
+            List.of(
+                Deliveries.of(new NewClosure(event("ESC-WAITING", 2, "evt-a"), T0)),
+                Deliveries.of(new NewClosure(event("ESC-RUNNING", 2, "evt-b"), T0)),
+                Deliveries.of(new NewClosure(event("ESC-1", 1, "evt-c"), T0)),
+                Deliveries.of(new NewClosure(event("ESC-1", 2, "evt-d"), T0)),
+                Deliveries.of(new NewClosure(event("ESC-2", 1, "evt-e"), T0)),
+                Deliveries.of(new NewClosure(event("ESC-3", 1, "evt-f"), T0))),
+            new ClosureStore.Lease("worker-a", T0.plusSeconds(120), 2));
+
+    // Another version waiting or running, a second version in the group, and past the limit:
+    // PENDING, for the claims.
+    assertThat(accepted).allMatch(answer -> answer.started().isPresent());
+    assertThat(accepted)
+        .extracting(answer -> answer.started().orElseThrow().status())
+        .containsExactly(
+            ClosureStatus.PENDING,
+            ClosureStatus.PENDING,
+            ClosureStatus.RUNNING,
+            ClosureStatus.PENDING,
+            ClosureStatus.RUNNING,
+            ClosureStatus.PENDING);
+    assertThat(accepted)
+        .extracting(answer -> answer.leased().isPresent())
+        .containsExactly(false, false, true, false, true, false);
+  }
+
+  @Test
+  void intakeLeasesNothingWhileAClosureIsDueAndWaitingForAClaim() {
+    start("ESC-DUE", 1, T0.minusSeconds(1));
+
+    ClosureStore.Acceptance accepted =
+        closures
+            .acceptAndStartAll(
+                List.of(Deliveries.of(new NewClosure(event("ESC-1", 1, "evt-a"), T0))),
+                new ClosureStore.Lease("worker-a", T0.plusSeconds(120), 4))
+            .get(0);
+
+    assertThat(accepted.started().orElseThrow().status()).isEqualTo(ClosureStatus.PENDING);
+    assertThat(accepted.leased()).isEmpty();
+    assertThat(closures.claimDue(T0, "worker-a", T0.plusSeconds(120), 10))
+        .extracting(claimed -> claimed.key().escalationId().value())
+        .containsExactly("ESC-DUE", "ESC-1");
+  }
+
+  @Test
+  void intakeWhoseLeaseRacedAnotherOnTheSameEscalationFailsWithNothingStored() throws Exception {
+    ClosureStore.Lease lease = new ClosureStore.Lease("worker-a", T0.plusSeconds(120), 4);
+    CountDownLatch firstWrote = new CountDownLatch(1);
+    CountDownLatch secondWaits = new CountDownLatch(1);
+    ExecutorService threads = Executors.newSingleThreadExecutor();
+    try {
+      Future<Closure> first =
+          threads.submit(
+              () ->
+                  stores
+                      .transactions()
+                      .inTransaction(
+                          () -> {
+                            Closure leased =
+                                closures
+                                    .acceptAndStartAll(
+                                        List.of(
+                                            Deliveries.of(
+                                                new NewClosure(event("ESC-1", 1, "evt-a"), T0))),
+                                        lease)
+                                    .get(0)
+                                    .started()
+                                    .orElseThrow();
+                            firstWrote.countDown();
+                            await(secondWaits);
+                            return leased;
+                          }));
+      await(firstWrote);
+      // The second transaction waits on the first's entry in the one-lease-per-escalation index.
+      Thread release =
+          new Thread(
+              () -> {
+                Awaitility.await()
+                    .atMost(Duration.ofSeconds(20))
+                    .until(
+                        () ->
+                            sql.sql(
+                                        """
+                                    SELECT count(*) FROM pg_stat_activity
+                                     WHERE wait_event_type = 'Lock' AND query LIKE '%WITH input AS MATERIALIZED%'
+                                    """)
+                                    .query(Long.class)
+                                    .single()
+                                > 0);
+                secondWaits.countDown();
+              });
+      release.start();
+
+      assertThatThrownBy(
+              () ->
+                  closures.acceptAndStartAll(
+                      List.of(Deliveries.of(new NewClosure(event("ESC-1", 2, "evt-b"), T0))),
+                      lease))
+          .isInstanceOf(EscalationLeasedMeanwhileException.class);
+
+      release.join();
+      assertThat(first.get().status()).isEqualTo(ClosureStatus.RUNNING);
+      assertThat(closures.find(key("ESC-1", 2))).isEmpty();
+      assertThat(stores.inbox().all()).extracting(InboxEntry::eventId).containsExactly("evt-a");
+      assertThat(
+              closures.acceptAndStartAll(
+                  List.of(Deliveries.of(new NewClosure(event("ESC-1", 2, "evt-b"), T0)))))
+          .extracting(answer -> answer.started().orElseThrow().status())
+          .containsExactly(ClosureStatus.PENDING);
+    } finally {
+      secondWaits.countDown();
+      threads.shutdownNow();
+    }
+  }
+
+  private static void await(CountDownLatch latch) {
+    try {
+      if (!latch.await(30, TimeUnit.SECONDS)) {
+        throw new IllegalStateException("waited too long");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
   }
 
   @Test
