@@ -3,15 +3,18 @@ package com.closeout.intake;
 import com.closeout.audit.AuditAction;
 import com.closeout.audit.AuditRecord;
 import com.closeout.audit.AuditTrail;
+import com.closeout.domain.ClosureStatus;
 import com.closeout.domain.DispositionEvent;
 import com.closeout.domain.EventOutcome;
 import com.closeout.propagation.Closure;
+import com.closeout.propagation.ClosureChange;
 import com.closeout.propagation.ClosureStore;
 import com.closeout.propagation.EscalationLeasedMeanwhileException;
 import com.closeout.propagation.IntakeHandOff;
 import com.closeout.propagation.NewClosure;
 import com.closeout.propagation.TransactionRunner;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -77,9 +80,13 @@ public final class EventIntake {
       receipts =
           transactions.inTransaction(() -> acceptAll(group, ClosureStore.Lease.NONE, leased));
     }
-    if (!leased.isEmpty()) {
-      // Committed: the worker may act on them now.
-      handOff.handOver(leased);
+    // Committed: the worker may act on them now. A worker that stopped meanwhile takes none, and
+    // they go back to the claims at once instead of waiting out their lease.
+    if (!leased.isEmpty() && !handOff.handOver(leased)) {
+      Instant now = clock.instant();
+      closures.changeAll(
+          leased.stream().map(ClosureStore.Claimed::closure).toList(),
+          ClosureChange.to(ClosureStatus.PENDING, now).dueAt(now));
     }
     return receipts;
   }

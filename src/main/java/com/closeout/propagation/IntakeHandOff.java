@@ -52,17 +52,26 @@ public final class IntakeHandOff {
 
   /**
    * Closures intake leased with {@link #lease()}, once the transaction that leased them commits.
+   *
+   * @return false, with nothing taken, when the hand-off closed meanwhile (its worker stopped): the
+   *     caller gives them back to the claims
    */
-  public void handOver(List<ClosureStore.Claimed> leased) {
+  public synchronized boolean handOver(List<ClosureStore.Claimed> leased) {
     for (ClosureStore.Claimed claimed : leased) {
       if (!owner.equals(claimed.closure().leaseOwner())) {
         throw new IllegalArgumentException(
             "closure " + claimed.closure().id() + " is not leased to " + owner);
       }
+    }
+    if (!open) {
+      return false;
+    }
+    for (ClosureStore.Claimed claimed : leased) {
       waiting.add(claimed);
       size.incrementAndGet();
     }
     handedOver.addAndGet(leased.size());
+    return true;
   }
 
   /**
@@ -94,12 +103,9 @@ public final class IntakeHandOff {
     open = true;
   }
 
-  public void close() {
+  /** Once this returns no closure is handed over any more; what waits stays to be taken. */
+  public synchronized void close() {
     open = false;
-  }
-
-  boolean isOpen() {
-    return open;
   }
 
   /** Closures handed over since the start: the claims this process did not make. */

@@ -247,6 +247,33 @@ class EventIntakeIntegrationTests {
   }
 
   @Test
+  void closuresLeasedWhileTheWorkerStoppedGoBackToTheClaimsAtOnce() {
+    CloseoutStores real = stores("intake_stopped");
+    IntakeHandOff handOff = openHandOff();
+    // The worker stops while the intake transaction that leased to it commits.
+    TransactionRunner stopping =
+        new TransactionRunner() {
+          @Override
+          public <T> T inTransaction(Supplier<T> work) {
+            T result = real.transactions().inTransaction(work);
+            handOff.close();
+            return result;
+          }
+        };
+    EventIntake intake =
+        new EventIntake(real.inbox(), real.closures(), real.audit(), stopping, CLOCK, handOff);
+
+    IntakeReceipt receipt = intake.receive(escalation("ESC-1", 1).event("evt-1"));
+
+    Closure closure = real.closures().find(receipt.closureId()).orElseThrow();
+    assertThat(closure.status()).isEqualTo(ClosureStatus.PENDING);
+    assertThat(closure.leaseOwner()).isNull();
+    assertThat(closure.nextAttemptAt()).isEqualTo(T0);
+    assertThat(handOff.handedOver()).isZero();
+    assertThat(handOff.lease()).isEqualTo(ClosureStore.Lease.NONE);
+  }
+
+  @Test
   @SuppressWarnings("unchecked")
   void aGroupWhoseLeaseRacedAnotherIsTakenAgainWithoutALease() {
     CloseoutStores real = stores("intake_race");

@@ -32,7 +32,8 @@ class IntakeHandOffTests {
     handOff.open();
     assertThat(handOff.lease()).isEqualTo(new ClosureStore.Lease("worker-a", T0.plus(LEASE), 3));
 
-    handOff.handOver(List.of(leased(1, T0.plus(LEASE)), leased(2, T0.plus(LEASE))));
+    assertThat(handOff.handOver(List.of(leased(1, T0.plus(LEASE)), leased(2, T0.plus(LEASE)))))
+        .isTrue();
 
     assertThat(handOff.lease().limit()).isOne();
     handOff.handOver(List.of(leased(3, T0.plus(LEASE))));
@@ -62,6 +63,18 @@ class IntakeHandOffTests {
     clock.advanceTo(T0.plusSeconds(1));
 
     assertThat(handOff.take(5)).extracting(c -> c.closure().id()).containsExactly(2L);
+  }
+
+  @Test
+  void aHandOverAfterTheHandOffClosedIsRefusedAndTakesNothing() {
+    handOff.open();
+    ClosureStore.Lease lease = handOff.lease();
+    handOff.close();
+
+    assertThat(lease.limit()).isEqualTo(3);
+    assertThat(handOff.handOver(List.of(leased(1, T0.plus(LEASE))))).isFalse();
+    assertThat(handOff.takeAll()).isEmpty();
+    assertThat(handOff.handedOver()).isZero();
   }
 
   @Test
