@@ -132,6 +132,13 @@ class ClosureWorkerBatchIntegrationTests {
         pool);
   }
 
+  /** An engine whose worker runs, as under {@link WorkerThreads}: intake hands closures over. */
+  private CloseoutEngine engineTakingFromIntake() {
+    CloseoutEngine engine = engine(StepCommitListener.NONE);
+    engine.openIntakeHandOff();
+    return engine;
+  }
+
   private void failNextClaimAfter(int claims) {
     claimsBeforeFailure.set(claims);
   }
@@ -206,8 +213,7 @@ class ClosureWorkerBatchIntegrationTests {
 
   @Test
   void closuresIntakeHandedOverAreWorkedWithoutAClaim() {
-    CloseoutEngine engine = engine(StepCommitListener.NONE);
-    engine.openIntakeHandOff();
+    CloseoutEngine engine = engineTakingFromIntake();
     List<CleanEscalation> escalations = receive(engine, 3);
     assertThat(engine.handedOverByIntake()).isEqualTo(3);
 
@@ -234,8 +240,7 @@ class ClosureWorkerBatchIntegrationTests {
 
   @Test
   void closingTheHandOffGivesWhatNoWorkerTookBackToTheClaims() {
-    CloseoutEngine engine = engine(StepCommitListener.NONE);
-    engine.openIntakeHandOff();
+    CloseoutEngine engine = engineTakingFromIntake();
     List<CleanEscalation> escalations = receive(engine, 2);
 
     assertThat(engine.closeIntakeHandOff()).isEqualTo(2);
@@ -257,8 +262,7 @@ class ClosureWorkerBatchIntegrationTests {
 
   @Test
   void aHandedOverClosureWhoseLeaseRanOutWhileItWaitedIsLeftToTheLeaseSweep() {
-    CloseoutEngine engine = engine(StepCommitListener.NONE);
-    engine.openIntakeHandOff();
+    CloseoutEngine engine = engineTakingFromIntake();
     List<CleanEscalation> escalations = receive(engine, 1);
     clock.advanceTo(clock.instant().plus(EngineSettings.defaults().lease()).plusSeconds(1));
 

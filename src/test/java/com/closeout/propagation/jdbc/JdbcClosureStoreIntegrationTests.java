@@ -100,12 +100,7 @@ class JdbcClosureStoreIntegrationTests {
 
   @Test
   void aClosureLeasedAsItStartsIsRunningForItsOwnerWithTheStepRowsTheStatementInserted() {
-    ClosureStore.Acceptance accepted =
-        closures
-            .acceptAndStartAll(
-                List.of(Deliveries.of(new NewClosure(event("ESC-1", 1, "evt-a"), T0))),
-                new ClosureStore.Lease("worker-a", T0.plusSeconds(120), 4))
-            .get(0);
+    ClosureStore.Acceptance accepted = startLeasedToWorkerA("ESC-1", 1, "evt-a");
 
     Closure started = accepted.started().orElseThrow();
     ClosureStore.Claimed leased = accepted.leased().orElseThrow();
@@ -158,12 +153,7 @@ class JdbcClosureStoreIntegrationTests {
   void intakeLeasesNothingWhileAClosureIsDueAndWaitingForAClaim() {
     start("ESC-DUE", 1, T0.minusSeconds(1));
 
-    ClosureStore.Acceptance accepted =
-        closures
-            .acceptAndStartAll(
-                List.of(Deliveries.of(new NewClosure(event("ESC-1", 1, "evt-a"), T0))),
-                new ClosureStore.Lease("worker-a", T0.plusSeconds(120), 4))
-            .get(0);
+    ClosureStore.Acceptance accepted = startLeasedToWorkerA("ESC-1", 1, "evt-a");
 
     assertThat(accepted.started().orElseThrow().status()).isEqualTo(ClosureStatus.PENDING);
     assertThat(accepted.leased()).isEmpty();
@@ -174,7 +164,6 @@ class JdbcClosureStoreIntegrationTests {
 
   @Test
   void intakeWhoseLeaseRacedAnotherOnTheSameEscalationFailsWithNothingStored() throws Exception {
-    ClosureStore.Lease lease = new ClosureStore.Lease("worker-a", T0.plusSeconds(120), 4);
     CountDownLatch firstWrote = new CountDownLatch(1);
     CountDownLatch secondWaits = new CountDownLatch(1);
     ExecutorService threads = Executors.newSingleThreadExecutor();
@@ -187,15 +176,7 @@ class JdbcClosureStoreIntegrationTests {
                       .inTransaction(
                           () -> {
                             Closure leased =
-                                closures
-                                    .acceptAndStartAll(
-                                        List.of(
-                                            Deliveries.of(
-                                                new NewClosure(event("ESC-1", 1, "evt-a"), T0))),
-                                        lease)
-                                    .get(0)
-                                    .started()
-                                    .orElseThrow();
+                                startLeasedToWorkerA("ESC-1", 1, "evt-a").started().orElseThrow();
                             firstWrote.countDown();
                             await(secondWaits);
                             return leased;
@@ -221,11 +202,7 @@ class JdbcClosureStoreIntegrationTests {
               });
       release.start();
 
-      assertThatThrownBy(
-              () ->
-                  closures.acceptAndStartAll(
-                      List.of(Deliveries.of(new NewClosure(event("ESC-1", 2, "evt-b"), T0))),
-                      lease))
+      assertThatThrownBy(() -> startLeasedToWorkerA("ESC-1", 2, "evt-b"))
           .isInstanceOf(EscalationLeasedMeanwhileException.class);
 
       release.join();
@@ -241,6 +218,16 @@ class JdbcClosureStoreIntegrationTests {
       secondWaits.countDown();
       threads.shutdownNow();
     }
+  }
+
+  /** One delivery at T0 whose closure intake may lease to worker-a for two minutes. */
+  private ClosureStore.Acceptance startLeasedToWorkerA(
+      String escalation, int version, String eventId) {
+    return closures
+        .acceptAndStartAll(
+            List.of(Deliveries.of(new NewClosure(event(escalation, version, eventId), T0))),
+            new ClosureStore.Lease("worker-a", T0.plusSeconds(120), 4))
+        .get(0);
   }
 
   private static void await(CountDownLatch latch) {
