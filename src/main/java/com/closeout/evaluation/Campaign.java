@@ -12,6 +12,7 @@ import com.closeout.domain.SourceRecord;
 import com.closeout.domain.SourceStatus;
 import com.closeout.domain.Step;
 import com.closeout.domain.TargetSystem;
+import com.closeout.intake.IncomingEvent;
 import com.closeout.intake.ParsedEvent;
 import com.closeout.intake.format.CloudEventJsonReader;
 import com.closeout.propagation.CloseoutEngine;
@@ -45,6 +46,7 @@ import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import javax.sql.DataSource;
 import org.springframework.dao.TransientDataAccessException;
@@ -60,7 +62,9 @@ import tools.jackson.databind.json.JsonMapper;
  *
  * <p>With one instance the campaign thread delivers and works closures itself, so a seed replays
  * exactly. With K instances, K engines with their own worker ids work on K threads on the same
- * store and sandbox while the campaign delivers; interleaving then varies, the outcome must not.
+ * store and sandbox while the campaign delivers, in turn through an intake-only engine and through
+ * each of the K (whose intake leases what it starts to its own worker, decision 0023); interleaving
+ * then varies, the outcome must not.
  */
 public final class Campaign {
   /** Simulated time between two cases' deliveries. */
@@ -207,6 +211,10 @@ public final class Campaign {
     private final List<Worker> workers = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
     private final CloseoutEngine intake;
+
+    /** Deliveries made with several instances: which instance takes the next one. */
+    private int deliveries;
+
     private final Object wake = new Object();
     private final Map<String, SourceChange> changes = new ConcurrentHashMap<>();
     private final List<CampaignReport.Problem> problems =
@@ -542,7 +550,12 @@ public final class Campaign {
           worker.receive(valid);
           worker.runDue();
         } else {
-          receiveLikeAWebhookSender(valid);
+          // In turn through the intake-only engine, which leaves every closure to the claims, and
+          // each worker's own, which hands what it starts to its worker (decision 0023) and races
+          // the other instances' claims for the lease.
+          int turn = deliveries++ % (workers.size() + 1);
+          receiveLikeAWebhookSender(
+              valid, turn == 0 ? intake::receive : workers.get(turn - 1)::receive);
           wakeWorkers();
         }
       } else if (parsed instanceof ParsedEvent.Malformed malformed) {
@@ -556,10 +569,11 @@ public final class Campaign {
      * transaction) is what the webhook answers 503 to, and a sender delivers again. The campaign
      * does the same, and counts it under {@code intake/REFUSED} for the escalation.
      */
-    private void receiveLikeAWebhookSender(ParsedEvent.Valid valid) {
+    private void receiveLikeAWebhookSender(
+        ParsedEvent.Valid valid, Consumer<IncomingEvent> instance) {
       for (int attempt = 1; ; attempt++) {
         try {
-          intake.receive(valid.event());
+          instance.accept(valid.event());
           return;
         } catch (TransientDataAccessException refused) {
           valid.event().finalizedEvent().ifPresent(e -> faults.noteIntakeRefused(e.escalationId()));
@@ -758,7 +772,18 @@ public final class Campaign {
       }
 
       void receive(ParsedEvent.Valid valid) {
-        engine.receive(valid.event());
+        receive(valid.event());
+      }
+
+      /**
+       * Intake on this instance. Never while its engine is being replaced: a closure leased into
+       * the hand-off of an engine that is gone must be given back by its successor's recovery, and
+       * one leased to the successor must not be.
+       */
+      void receive(IncomingEvent event) {
+        synchronized (this) {
+          engine.receive(event);
+        }
       }
 
       /** Works what is due; a kill restarts the engine, which resumes (and may be killed again). */
@@ -767,9 +792,12 @@ public final class Campaign {
           return engine.runDue();
         } catch (WorkerKilled killed) {
           while (true) {
-            engine = newEngine();
+            synchronized (this) {
+              CloseoutEngine successor = newEngine();
+              successor.recoverAfterRestart();
+              engine = successor;
+            }
             try {
-              engine.recoverAfterRestart();
               engine.runDue();
               return 1;
             } catch (WorkerKilled again) {
