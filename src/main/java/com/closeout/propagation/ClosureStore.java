@@ -52,13 +52,15 @@ public interface ClosureStore {
   /**
    * Who intake leases the closures it starts to, until when, and at most how many of a group.
    *
+   * @param at now, for the lease: what is due then and waiting for a claim goes first
    * @param limit 0 leases none
    */
-  record Lease(String owner, Instant until, int limit) {
-    public static final Lease NONE = new Lease("", Instant.EPOCH, 0);
+  record Lease(String owner, Instant at, Instant until, int limit) {
+    public static final Lease NONE = new Lease("", Instant.EPOCH, Instant.EPOCH, 0);
 
     public Lease {
       Objects.requireNonNull(owner, "owner");
+      Objects.requireNonNull(at, "at");
       Objects.requireNonNull(until, "until");
       if (limit < 0) {
         throw new IllegalArgumentException("a lease limit is not negative");

@@ -45,9 +45,11 @@ public final class IntakeHandOff {
   /** The lease intake may give the closures it starts now: none while closed or full. */
   public ClosureStore.Lease lease() {
     int room = open ? capacity - size.get() : 0;
-    return room > 0
-        ? new ClosureStore.Lease(owner, clock.instant().plus(lease), room)
-        : ClosureStore.Lease.NONE;
+    if (room <= 0) {
+      return ClosureStore.Lease.NONE;
+    }
+    Instant now = clock.instant();
+    return new ClosureStore.Lease(owner, now, now.plus(lease), room);
   }
 
   /**

@@ -30,7 +30,8 @@ class IntakeHandOffTests {
   @Test
   void anOpenHandOffLeasesToItsOwnerForALeaseFromNowAsManyAsItHasRoomFor() {
     handOff.open();
-    assertThat(handOff.lease()).isEqualTo(new ClosureStore.Lease("worker-a", T0.plus(LEASE), 3));
+    assertThat(handOff.lease())
+        .isEqualTo(new ClosureStore.Lease("worker-a", T0, T0.plus(LEASE), 3));
 
     assertThat(handOff.handOver(List.of(leased(1, T0.plus(LEASE)), leased(2, T0.plus(LEASE)))))
         .isTrue();

@@ -271,7 +271,7 @@ public final class JdbcClosureStore implements ClosureStore {
                 .param("orders", stepOrders.toArray(Integer[]::new))
                 .param("keys", stepKeys.toArray(String[]::new))
                 .param("leaseLimit", lease.limit())
-                .param("leaseFrom", timestamp(clock.instant()))
+                .param("leaseFrom", timestamp(lease.at()))
                 .param("leaseOwner", lease.owner())
                 .param("leaseUntil", timestamp(lease.until()))
                 .query(

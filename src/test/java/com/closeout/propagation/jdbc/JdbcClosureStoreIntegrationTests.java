@@ -130,7 +130,7 @@ class JdbcClosureStoreIntegrationTests {
                 Deliveries.of(new NewClosure(event("ESC-1", 2, "evt-d"), T0)),
                 Deliveries.of(new NewClosure(event("ESC-2", 1, "evt-e"), T0)),
                 Deliveries.of(new NewClosure(event("ESC-3", 1, "evt-f"), T0))),
-            new ClosureStore.Lease("worker-a", T0.plusSeconds(120), 2));
+            new ClosureStore.Lease("worker-a", T0, T0.plusSeconds(120), 2));
 
     // Another version waiting or running, a second version in the group, and past the limit:
     // PENDING, for the claims.
@@ -160,6 +160,23 @@ class JdbcClosureStoreIntegrationTests {
     assertThat(closures.claimDue(T0, "worker-a", T0.plusSeconds(120), 10))
         .extracting(claimed -> claimed.key().escalationId().value())
         .containsExactly("ESC-DUE", "ESC-1");
+  }
+
+  @Test
+  void whatIsDueIsJudgedAtTheLeasesTimeNotTheStoresClock() {
+    start("ESC-LATER", 1, T0.plusSeconds(30));
+    ClosureStore.Lease leaseAMinuteOn =
+        new ClosureStore.Lease("worker-a", T0.plusSeconds(60), T0.plusSeconds(180), 4);
+
+    ClosureStore.Acceptance accepted =
+        closures
+            .acceptAndStartAll(
+                List.of(Deliveries.of(new NewClosure(event("ESC-1", 1, "evt-a"), T0))),
+                leaseAMinuteOn)
+            .get(0);
+
+    // Due at T0 + 30 s: waiting for a claim a minute on, though the store's clock says T0.
+    assertThat(accepted.leased()).isEmpty();
   }
 
   @Test
@@ -226,7 +243,7 @@ class JdbcClosureStoreIntegrationTests {
     return closures
         .acceptAndStartAll(
             List.of(Deliveries.of(new NewClosure(event(escalation, version, eventId), T0))),
-            new ClosureStore.Lease("worker-a", T0.plusSeconds(120), 4))
+            new ClosureStore.Lease("worker-a", T0, T0.plusSeconds(120), 4))
         .get(0);
   }
 
