@@ -159,15 +159,11 @@ public final class JdbcClosureStore implements ClosureStore {
       return required.execute(
           status -> {
             // The closure ids are drawn before the inbox rows go in, so a row names its closure as
-            // it
-            // is written instead of being updated afterwards. Rows go in in the entries' order
+            // it is written instead of being updated afterwards. Rows go in in the entries' order
             // (PostgreSQL inserts the rows of INSERT ... SELECT ... ORDER BY in that order), so of
-            // two
-            // entries with one key the first goes in and the second meets its row as a conflict;
-            // only
-            // the first entry of an event id, and only when its inbox row went in, inserts a
-            // closure.
-            // One text for any group size: planned once a session.
+            // two entries with one key the first goes in and the second meets its row as a
+            // conflict; only the first entry of an event id, and only when its inbox row went in,
+            // inserts a closure. One text for any group size and any lease: planned once a session.
             long[] stepsInserted = {0};
             List<Acceptance> answers = new ArrayList<>(n);
             Set<String> seen = new HashSet<>();
