@@ -14,6 +14,7 @@ import tools.jackson.databind.json.JsonMapper;
  * object or as a table.
  *
  * @param peer null when no peer ran
+ * @param collector the measured JVM's collectors and pause-time goal ({@link JvmCollector})
  */
 public record BenchReport(
     String store,
@@ -22,9 +23,10 @@ public record BenchReport(
     PeerRun peer,
     double ceilingClosuresPerSecond,
     WriteCeiling.Plan ceilingPlan,
-    String openLoopIntake) {
+    String openLoopIntake,
+    String collector) {
 
-  /** A run whose open-loop phase handed its events to intake directly. */
+  /** A run whose open-loop phase handed its events to intake directly, in this JVM. */
   public BenchReport(
       String store,
       BenchSettings settings,
@@ -32,7 +34,15 @@ public record BenchReport(
       PeerRun peer,
       double ceilingClosuresPerSecond,
       WriteCeiling.Plan ceilingPlan) {
-    this(store, settings, closeout, peer, ceilingClosuresPerSecond, ceilingPlan, "direct");
+    this(
+        store,
+        settings,
+        closeout,
+        peer,
+        ceilingClosuresPerSecond,
+        ceilingPlan,
+        "direct",
+        JvmCollector.inThisJvm());
   }
 
   /** The latency goal: p99 event-to-notice at half the maximum rate, at most this. */
@@ -245,6 +255,7 @@ public record BenchReport(
     run.put("parallelism", settings.parallelism());
     run.put("batchSize", settings.batchSize());
     run.put("workers", settings.workers());
+    run.put("collector", collector);
     run.put("warmupSeconds", settings.warmupSeconds());
     run.put("measuredClosures", closeout.figures().measured());
     run.put("warmupCut", closeout.figures().warmupCut());
@@ -385,8 +396,8 @@ public record BenchReport(
         fmt(closeout.cpu().serverMillis()),
         fmt(closeout.cpu().busyShare()));
     out.printf(
-        "heap: peak %s MiB, after the run and a forced GC %s MiB%n",
-        fmt(closeout.peakHeapMiB()), fmt(closeout.heapAfterGcMiB()));
+        "heap: peak %s MiB, after the run and a forced GC %s MiB; collector %s%n",
+        fmt(closeout.peakHeapMiB()), fmt(closeout.heapAfterGcMiB()), collector);
     out.printf(
         "JDBC per closure: %s round trips, %s commits (%s of them writing, %s a round trip of"
             + " their own); %s bytes of WAL%n",

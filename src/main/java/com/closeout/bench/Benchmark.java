@@ -71,6 +71,7 @@ public final class Benchmark {
         peerRun,
         ceiling,
         plan,
-        kafkaBootstrap.isPresent() ? "kafka" : "direct");
+        kafkaBootstrap.isPresent() ? "kafka" : "direct",
+        JvmCollector.inThisJvm());
   }
 }

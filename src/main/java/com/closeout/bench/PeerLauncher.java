@@ -46,32 +46,8 @@ public final class PeerLauncher {
 
   public PeerRun run(BenchDatabase database, BenchSettings settings)
       throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    if (javaOpts != null && !javaOpts.isBlank()) {
-      command.addAll(List.of(javaOpts.trim().split("\\s+")));
-    }
-    command.addAll(
-        List.of(
-            "-cp",
-            classpath,
-            MAIN_CLASS,
-            "--cases",
-            Integer.toString(settings.peerCases()),
-            "--warmup-seconds",
-            Integer.toString(settings.warmupSeconds()),
-            "--jdbc-url",
-            database.jdbcUrl(),
-            "--target-latency-ms",
-            Integer.toString(settings.targetLatencyMillis()),
-            "--parallelism",
-            Integer.toString(settings.parallelism()),
-            "--window",
-            Integer.toString(settings.window())));
-    if (database.username() != null) {
-      command.addAll(List.of("--user", database.username()));
-    }
-    ProcessBuilder builder = new ProcessBuilder(command);
+    ProcessBuilder builder =
+        new ProcessBuilder(command(database.jdbcUrl(), database.username(), settings));
     if (database.password() != null) {
       // Not on the command line, where other users of the machine could read it.
       builder.environment().put("CLOSEOUT_BENCH_PEER_PASSWORD", database.password());
@@ -92,6 +68,41 @@ public final class PeerLauncher {
         json.path("p99Millis").asDouble(),
         json.path("commitsPerClosure").asDouble(Double.NaN),
         json.path("statementsPerClosure").asDouble(Double.NaN));
+  }
+
+  /**
+   * The peer's command line. Its JVM gets this JVM's pause goal first, so both sides of the
+   * comparison are measured with the same collector settings (decision 0025); {@value
+   * #JAVA_OPTS_VARIABLE} comes after it and may change it.
+   */
+  List<String> command(String jdbcUrl, String username, BenchSettings settings) {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    JvmCollector.pauseGoalMillis().ifPresent(goal -> command.add("-XX:MaxGCPauseMillis=" + goal));
+    if (javaOpts != null && !javaOpts.isBlank()) {
+      command.addAll(List.of(javaOpts.trim().split("\\s+")));
+    }
+    command.addAll(
+        List.of(
+            "-cp",
+            classpath,
+            MAIN_CLASS,
+            "--cases",
+            Integer.toString(settings.peerCases()),
+            "--warmup-seconds",
+            Integer.toString(settings.warmupSeconds()),
+            "--jdbc-url",
+            jdbcUrl,
+            "--target-latency-ms",
+            Integer.toString(settings.targetLatencyMillis()),
+            "--parallelism",
+            Integer.toString(settings.parallelism()),
+            "--window",
+            Integer.toString(settings.window())));
+    if (username != null) {
+      command.addAll(List.of("--user", username));
+    }
+    return command;
   }
 
   private static Thread copy(InputStream from, PrintStream to) {

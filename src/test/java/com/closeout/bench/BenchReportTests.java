@@ -100,6 +100,21 @@ class BenchReportTests {
   }
 
   @Test
+  void theRunNamesTheCollectorAndPauseGoalOfTheJvmItMeasured() {
+    String collector = JvmCollector.inThisJvm();
+    BenchReport report = report(50, 48.0);
+    ByteArrayOutputStream table = new ByteArrayOutputStream();
+    report.printTable(new PrintStream(table, true, StandardCharsets.UTF_8));
+
+    // Surefire's JVM runs HotSpot's default collector, G1, whose pause goal is a number of ms.
+    assertThat(collector).containsPattern("^G1 .*; pause goal [0-9]+ ms$");
+    @SuppressWarnings("unchecked")
+    Map<String, Object> run = (Map<String, Object>) report.toMap().get("run");
+    assertThat(run).containsEntry("collector", collector);
+    assertThat(table.toString(StandardCharsets.UTF_8)).contains("; collector " + collector);
+  }
+
+  @Test
   void eachPhaseReportsTheWalItsClosuresWroteOnAverage() {
     Map<String, Object> map = report(50, 48.0).toMap();
 
