@@ -16,7 +16,7 @@ public final class JvmCollector {
 
   /**
    * This JVM's collectors as they name themselves, and its pause goal where it has one, e.g. {@code
-   * "G1 Young Generation, G1 Concurrent GC, G1 Old Generation; pause goal 10 ms"}.
+   * "G1 Young Generation, G1 Old Generation; pause goal 10 ms"} on Java 17.
    */
   public static String inThisJvm() {
     String collectors =
